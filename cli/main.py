@@ -1,0 +1,25 @@
+"""The `afterschool` command: a thin shell over the same functions the app uses.
+
+Each area registers its commands from its own module, so the command line grows with
+the engines without one file owning them all.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cli import sample_cmds, schedule_cmds, store_cmds, subsidy_cmds, workbook_cmds
+
+app = typer.Typer(
+    help="课后服务排课与补助工具 / After-school service: rosters, subsidies and scenarios.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (workbook_cmds, store_cmds, sample_cmds, schedule_cmds, subsidy_cmds):
+    module.register(app)
+
+
+if __name__ == "__main__":
+    app()

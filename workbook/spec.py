@@ -21,6 +21,8 @@ ID_LIST = "id_list"
 GRADES = "grades"  # 1-12 or a list of them
 ENUM = "enum"  # one of Column.enum keys, or its Chinese label
 ROOM_TYPE = "room_type"  # a known type (English or Chinese) or any other text
+NUMBER = "number"  # a decimal number, "4.5" or 4.5 (ratings, money)
+DATE = "date"  # YYYY-MM-DD, an Excel date cell, or 2026/9/1
 
 # Enum labels: English key -> accepted Chinese labels (first one is written by the template).
 STAGE_LABELS = {

@@ -1,7 +1,48 @@
-"""Commands of this area (filled in as the area lands)."""
+"""`afterschool validate` and `afterschool template`: the workbook door on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
+
+from i18n import both
+from workbook.reader import read_county
+from workbook.template import write_template
+
+EXIT_INVALID = 2
+
+
+def validate(
+    path: Annotated[Path, typer.Argument(help=both("wb.cli.validate.path"))],
+) -> None:
+    results = read_county(path)
+    errors = warnings = 0
+    for result in results:
+        for problem in result.problems.items:
+            typer.echo(problem.render())
+        errors += len(result.problems.errors)
+        warnings += len(result.problems.warnings)
+        if result.problems.ok:
+            typer.echo(both("wb.cli.school_ok", source=result.source))
+    typer.echo(both("wb.cli.summary", schools=len(results), errors=errors, warnings=warnings))
+    if errors:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def template(
+    out: Annotated[Path, typer.Argument(help=both("wb.cli.template.out"))],
+    lang: Annotated[str, typer.Option("--lang", help=both("wb.cli.template.lang"))] = "zh",
+) -> None:
+    if lang not in ("zh", "en"):
+        typer.echo(both("wb.cli.bad_lang"), err=True)
+        raise typer.Exit(EXIT_INVALID)
+    write_template(out, lang=lang)
+    typer.echo(both("wb.cli.template.done", path=out))
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the `afterschool` command."""
+    app.command("validate", help=both("wb.cli.validate"))(validate)
+    app.command("template", help=both("wb.cli.template"))(template)

@@ -1,0 +1,98 @@
+"""Where the database lives and how a unit of work is opened.
+
+SQLite file by default, any SQLAlchemy URL through `DATABASE_URL`. Nothing here is
+SQLite-only except a connection pragma applied when the dialect is SQLite.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel, create_engine
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DB_FILE = "afterschool.db"
+# Modules that register tables on SQLModel.metadata; optional ones may not exist yet.
+TABLE_MODULES = ("store.models",)
+OPTIONAL_TABLE_MODULES = ("store.subsidy_runs",)
+
+
+def database_url() -> str:
+    """`DATABASE_URL`, else a SQLite file in `$AFTERSCHOOL_HOME` or the project's `var/`."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    home = os.environ.get("AFTERSCHOOL_HOME")
+    folder = Path(home) if home else PROJECT_ROOT / "var"
+    return f"sqlite:///{folder / DB_FILE}"
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys unless asked, per connection.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+    # Let SQLAlchemy own transactions: Python's sqlite3 would otherwise run DDL outside
+    # them (one disk sync per CREATE) and begin late (SQLAlchemy's documented recipe).
+    dbapi_connection.isolation_level = None
+
+
+def _on_sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url` (default `database_url()`); creates a SQLite file's folder."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def register_tables() -> None:
+    """Import every module that defines tables, so metadata knows them all."""
+    for name in TABLE_MODULES:
+        importlib.import_module(name)
+    for name in OPTIONAL_TABLE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # the module exists but is itself broken: say so
+                raise
+
+
+def init_db(engine: Engine) -> None:
+    """Create every registered table that does not exist yet (idempotent)."""
+    register_tables()
+    with engine.begin() as connection:  # one transaction: all tables or none
+        SQLModel.metadata.create_all(connection)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any exception.
+
+    Objects stay readable after commit (expire_on_commit=False) so callers can report
+    what was saved without another query.
+    """
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,178 @@
+"""Save and load versioned schedules.
+
+A schedule version points at the school version it was made from, so it stays
+readable with that version's data after the school is re-imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from domain.schedule import Placed, Schedule, Unstaffed
+from store.models import ScheduleRow, ScheduleVersion, SchoolVersion, UnstaffedRow
+from store.schools import NotFound
+
+
+def _placed_rows(schedule: Schedule, version_id: int) -> list[dict[str, Any]]:
+    rows = []
+    for pos, p in enumerate(schedule.sessions):
+        base = {
+            "schedule_version_id": version_id,
+            "position": pos,
+            "session_id": p.session_id,
+            "activity_id": p.activity_id,
+            "session": p.index,
+            "kind": p.kind,
+            "day": p.day,
+            "slot_id": p.slot_id,
+            "start": p.start,
+            "end": p.end,
+            "room_id": p.room_id,
+        }
+        # A session with no teacher still gets one row, so it is not lost.
+        teachers: tuple[str | None, ...] = p.teacher_ids or (None,)
+        for tpos, teacher_id in enumerate(teachers):
+            rows.append({**base, "teacher_position": tpos, "teacher_id": teacher_id})
+    return rows
+
+
+def _unstaffed_rows(schedule: Schedule, version_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "schedule_version_id": version_id,
+            "position": pos,
+            "session_id": u.session_id,
+            "activity_id": u.activity_id,
+            "session": u.index,
+            "kind": u.kind,
+            "day": u.day,
+            "slot_id": u.slot_id,
+            "missing": u.missing,
+        }
+        for pos, u in enumerate(schedule.unstaffed)
+    ]
+
+
+def save_schedule(
+    session: Session,
+    schedule: Schedule,
+    school_version_id: int,
+    inputs_hash: str,
+    status: str,
+    report: dict[str, Any],
+) -> ScheduleVersion:
+    """Store `schedule` as the next version of its school's schedules."""
+    school = session.get(SchoolVersion, school_version_id)
+    if school is None:
+        raise NotFound("store.unknown_school_version", school_version_id=school_version_id)
+    if school.school_id != schedule.school_id:
+        raise ValueError(
+            f"schedule of {schedule.school_id!r} saved against a version of {school.school_id!r}"
+        )
+    latest = session.execute(
+        select(func.max(ScheduleVersion.version)).where(
+            ScheduleVersion.school_id == schedule.school_id
+        )
+    ).scalar()
+    head = ScheduleVersion(
+        school_id=schedule.school_id,
+        version=(latest or 0) + 1,
+        school_version_id=school_version_id,
+        inputs_hash=inputs_hash,
+        status=status,
+        report=report,
+    )
+    session.add(head)
+    session.flush()
+    for table, rows in (
+        (ScheduleRow, _placed_rows(schedule, head.id)),  # type: ignore[arg-type]
+        (UnstaffedRow, _unstaffed_rows(schedule, head.id)),  # type: ignore[arg-type]
+    ):
+        if rows:
+            session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+    return head
+
+
+def get_schedule_version(
+    session: Session, school_id: str, version: int | None = None
+) -> ScheduleVersion:
+    """The `ScheduleVersion` row (latest by default); NotFound if absent."""
+    stmt = select(ScheduleVersion).where(ScheduleVersion.school_id == school_id)
+    if version is None:
+        stmt = stmt.order_by(ScheduleVersion.version.desc()).limit(1)  # type: ignore[attr-defined]
+    else:
+        stmt = stmt.where(ScheduleVersion.version == version)
+    head = session.execute(stmt).scalars().first()
+    if head is None:
+        raise NotFound("store.unknown_schedule", school_id=school_id, version=version or "")
+    return head
+
+
+def _sessions(session: Session, version_id: int) -> tuple[Placed, ...]:
+    t = ScheduleRow.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(t)
+        .where(t.c.schedule_version_id == version_id)
+        .order_by(t.c.position, t.c.teacher_position)
+    )
+    grouped: dict[int, list[Any]] = {}
+    for row in session.execute(stmt).mappings():
+        grouped.setdefault(row["position"], []).append(row)
+    return tuple(_placed(rows) for rows in grouped.values())
+
+
+def _placed(rows: list[Any]) -> Placed:
+    first = rows[0]
+    return Placed(
+        activity_id=first["activity_id"],
+        index=first["session"],
+        kind=first["kind"],
+        day=first["day"],
+        slot_id=first["slot_id"],
+        start=first["start"],
+        end=first["end"],
+        room_id=first["room_id"],
+        teacher_ids=tuple(r["teacher_id"] for r in rows if r["teacher_id"] is not None),
+    )
+
+
+def _unstaffed(session: Session, version_id: int) -> tuple[Unstaffed, ...]:
+    t = UnstaffedRow.__table__  # type: ignore[attr-defined]
+    stmt = select(t).where(t.c.schedule_version_id == version_id).order_by(t.c.position)
+    return tuple(
+        Unstaffed(
+            activity_id=r["activity_id"],
+            index=r["session"],
+            kind=r["kind"],
+            day=r["day"],
+            slot_id=r["slot_id"],
+            missing=r["missing"],
+        )
+        for r in session.execute(stmt).mappings()
+    )
+
+
+def load_schedule(
+    session: Session, school_id: str, version: int | None = None
+) -> tuple[Schedule, ScheduleVersion]:
+    """The stored Schedule (latest by default) and its version row."""
+    head = get_schedule_version(session, school_id, version)
+    schedule = Schedule(
+        school_id=head.school_id,
+        sessions=_sessions(session, head.id),  # type: ignore[arg-type]
+        unstaffed=_unstaffed(session, head.id),  # type: ignore[arg-type]
+    )
+    return schedule, head
+
+
+def list_schedules(session: Session, school_id: str) -> list[ScheduleVersion]:
+    """Every schedule version of a school, oldest first."""
+    stmt = (
+        select(ScheduleVersion)
+        .where(ScheduleVersion.school_id == school_id)
+        .order_by(ScheduleVersion.version)  # type: ignore[arg-type]
+    )
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,272 @@
+"""Save and load versioned schools.
+
+Saving is bulk: one flush for the `SchoolVersion` rows (to learn their ids), then one
+executemany INSERT per child table, so a whole county costs a handful of statements.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session, SQLModel
+
+from domain.school import (
+    Activity,
+    Enrolment,
+    Group,
+    Lock,
+    Room,
+    School,
+    SchoolInfo,
+    Slot,
+    Teacher,
+)
+from store.models import (
+    ActivityRow,
+    EnrolmentRow,
+    GroupRow,
+    LockRow,
+    RoomRow,
+    SchoolVersion,
+    SlotRow,
+    TeacherRow,
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One tuple of a School (one workbook sheet) and the table that holds it."""
+
+    attr: str
+    table: type[SQLModel]
+    value: type
+    fields: tuple[str, ...]
+    lists: frozenset[str]
+
+
+def _part(attr: str, table: type[SQLModel], value: type) -> Part:
+    fields = tuple(f.name for f in dataclasses.fields(value))
+    lists = frozenset(f.name for f in dataclasses.fields(value) if "tuple" in str(f.type))
+    return Part(attr, table, value, fields, lists)
+
+
+PARTS: tuple[Part, ...] = (
+    _part("slots", SlotRow, Slot),
+    _part("teachers", TeacherRow, Teacher),
+    _part("groups", GroupRow, Group),
+    _part("activities", ActivityRow, Activity),
+    _part("rooms", RoomRow, Room),
+    _part("enrolments", EnrolmentRow, Enrolment),
+    _part("locks", LockRow, Lock),
+)
+
+
+class NotFound(LookupError):
+    """An unknown school, version or schedule; carries an i18n key and its parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class SchoolSummary:
+    """The latest version of one stored school, with the sizes a list shows."""
+
+    school_id: str
+    name: str
+    stage: str | None
+    location: str | None
+    version: int
+    school_version_id: int
+    imported_at: datetime
+    teachers: int
+    groups: int
+    activities: int
+
+
+def school_hash(school: School) -> str:
+    """sha256 of a canonical JSON of the School: equal Schools hash equal."""
+    data = dataclasses.asdict(school)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _row(part: Part, item: object, version_id: int, position: int) -> dict[str, Any]:
+    row: dict[str, Any] = {"school_version_id": version_id, "position": position}
+    for name in part.fields:
+        value = getattr(item, name)
+        row[name] = list(value) if name in part.lists else value
+    return row
+
+
+def _next_versions(session: Session, school_ids: Sequence[str]) -> dict[str, int]:
+    """The next free version number of each school id (1 for a new school)."""
+    stmt = (
+        select(SchoolVersion.school_id, func.max(SchoolVersion.version))
+        .where(SchoolVersion.school_id.in_(set(school_ids)))  # type: ignore[attr-defined]
+        .group_by(SchoolVersion.school_id)
+    )
+    latest = dict(session.execute(stmt).all())
+    return {sid: latest.get(sid, 0) + 1 for sid in school_ids}
+
+
+def save_schools(session: Session, items: Sequence[tuple[School, str]]) -> list[SchoolVersion]:
+    """Store each (school, source) as a new version; the caller's transaction commits."""
+    if not items:
+        return []
+    ids = [school.school_id for school, _ in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError("one school id twice in one save")
+    versions = _next_versions(session, ids)
+    heads = [_version_row(school, source, versions[school.school_id]) for school, source in items]
+    session.add_all(heads)
+    session.flush()  # assigns ids, needed as the children's foreign key
+    for part in PARTS:
+        rows = [
+            _row(part, item, head.id, pos)  # type: ignore[arg-type]
+            for (school, _), head in zip(items, heads, strict=True)
+            for pos, item in enumerate(getattr(school, part.attr))
+        ]
+        if rows:
+            session.execute(insert(part.table.__table__), rows)  # type: ignore[attr-defined]
+    return heads
+
+
+def _version_row(school: School, source: str, version: int) -> SchoolVersion:
+    info = school.info
+    return SchoolVersion(
+        school_id=info.school_id,
+        version=version,
+        name=info.name,
+        stage=info.stage,
+        location=info.location,
+        ratio=info.ratio,
+        source=source,
+        content_hash=school_hash(school),
+    )
+
+
+def save_school(session: Session, school: School, source: str) -> SchoolVersion:
+    """Store `school` as a new version (max + 1) of its school id."""
+    return save_schools(session, [(school, source)])[0]
+
+
+def get_version(session: Session, school_id: str, version: int | None = None) -> SchoolVersion:
+    """The `SchoolVersion` row of a school (latest by default); NotFound if absent."""
+    stmt = select(SchoolVersion).where(SchoolVersion.school_id == school_id)
+    if version is None:
+        stmt = stmt.order_by(SchoolVersion.version.desc()).limit(1)  # type: ignore[attr-defined]
+    else:
+        stmt = stmt.where(SchoolVersion.version == version)
+    head = session.execute(stmt).scalars().first()
+    if head is not None:
+        return head
+    if version is not None and school_versions(session, school_id):
+        raise NotFound("store.unknown_version", school_id=school_id, version=version)
+    raise NotFound("store.unknown_school", school_id=school_id)
+
+
+def _load_part(session: Session, part: Part, version_id: int) -> tuple[object, ...]:
+    table = part.table.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(*(table.c[name] for name in part.fields))
+        .where(table.c.school_version_id == version_id)
+        .order_by(table.c.position)
+    )
+    items = []
+    for row in session.execute(stmt).mappings():
+        kwargs = {k: tuple(v) if k in part.lists else v for k, v in row.items()}
+        items.append(part.value(**kwargs))
+    return tuple(items)
+
+
+def _to_school(session: Session, head: SchoolVersion) -> School:
+    info = SchoolInfo(
+        school_id=head.school_id,
+        name=head.name,
+        stage=head.stage,
+        location=head.location,
+        ratio=head.ratio,
+    )
+    parts = {part.attr: _load_part(session, part, head.id) for part in PARTS}  # type: ignore[arg-type]
+    return School(info=info, **parts)  # type: ignore[arg-type]
+
+
+def load_school(session: Session, school_id: str, version: int | None = None) -> School:
+    """The School as saved (latest version by default); NotFound if absent."""
+    return _to_school(session, get_version(session, school_id, version))
+
+
+def load_school_version(session: Session, school_version_id: int) -> School:
+    """The School of one `SchoolVersion` id (e.g. the one a schedule was made from)."""
+    head = session.get(SchoolVersion, school_version_id)
+    if head is None:
+        raise NotFound("store.unknown_school_version", school_version_id=school_version_id)
+    return _to_school(session, head)
+
+
+def school_versions(session: Session, school_id: str) -> list[SchoolVersion]:
+    """Every stored version of a school, oldest first."""
+    stmt = (
+        select(SchoolVersion)
+        .where(SchoolVersion.school_id == school_id)
+        .order_by(SchoolVersion.version)  # type: ignore[arg-type]
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def _counts(session: Session, table: type[SQLModel], ids: list[int]) -> dict[int, int]:
+    t = table.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(t.c.school_version_id, func.count())
+        .where(t.c.school_version_id.in_(ids))
+        .group_by(t.c.school_version_id)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def list_schools(session: Session) -> list[SchoolSummary]:
+    """The latest version of every stored school, by school id, with its sizes."""
+    latest = (
+        select(SchoolVersion.school_id, func.max(SchoolVersion.version).label("version"))
+        .group_by(SchoolVersion.school_id)
+        .subquery()
+    )
+    stmt = (
+        select(SchoolVersion)
+        .join(
+            latest,
+            (SchoolVersion.school_id == latest.c.school_id)
+            & (SchoolVersion.version == latest.c.version),
+        )
+        .order_by(SchoolVersion.school_id)  # type: ignore[arg-type]
+    )
+    heads = list(session.execute(stmt).scalars())
+    ids = [h.id for h in heads]
+    teachers = _counts(session, TeacherRow, ids)  # type: ignore[arg-type]
+    groups = _counts(session, GroupRow, ids)  # type: ignore[arg-type]
+    activities = _counts(session, ActivityRow, ids)  # type: ignore[arg-type]
+    return [
+        SchoolSummary(
+            school_id=h.school_id,
+            name=h.name,
+            stage=h.stage,
+            location=h.location,
+            version=h.version,
+            school_version_id=h.id,  # type: ignore[arg-type]
+            imported_at=h.imported_at,
+            teachers=teachers.get(h.id, 0),  # type: ignore[arg-type]
+            groups=groups.get(h.id, 0),  # type: ignore[arg-type]
+            activities=activities.get(h.id, 0),  # type: ignore[arg-type]
+        )
+        for h in heads
+    ]

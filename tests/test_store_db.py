@@ -1,0 +1,46 @@
+"""The database location and the unit of work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import SQLModel, select
+from strategies import example_school
+
+from store.db import PROJECT_ROOT, database_url, init_db, make_engine, session_scope
+from store.models import SchoolVersion
+from store.schools import save_school
+
+
+def test_url_defaults_to_var_under_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("AFTERSCHOOL_HOME", raising=False)
+    assert database_url() == f"sqlite:///{PROJECT_ROOT / 'var' / 'afterschool.db'}"
+
+
+def test_url_from_home_then_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("AFTERSCHOOL_HOME", str(tmp_path))
+    assert database_url() == f"sqlite:///{tmp_path / 'afterschool.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    assert database_url() == "postgresql://u@h/db"
+
+
+def test_init_creates_every_registered_table(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'a.db'}")
+    init_db(engine)
+    init_db(engine)  # idempotent
+    assert set(inspect(engine).get_table_names()) == set(SQLModel.metadata.tables)
+    assert {"school_version", "schedule_version", "schedule_row"} <= set(SQLModel.metadata.tables)
+
+
+def test_session_scope_rolls_back_on_error(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    init_db(engine)
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        save_school(session, example_school(), "a.xlsx")
+        raise RuntimeError("boom")
+    with session_scope(engine) as session:
+        assert session.exec(select(SchoolVersion)).all() == []

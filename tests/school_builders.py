@@ -40,7 +40,8 @@ def small_school() -> School:
             "bb", "篮球", "sports", skill="篮球", sessions_per_week=2, enrolled=30, room_type="gym"
         ),
     )
-    rooms = tuple(Room(f"R{i}", f"教室{i}", "classroom", 50, f"G{i}") for i in range(1, 4)) + (
+    rooms = (
+        *(Room(f"R{i}", f"教室{i}", "classroom", 50, f"G{i}") for i in range(1, 4)),
         Room("ART", "美术室", "art", 30),
         Room("GYM", "体育馆", "gym", 60),
     )

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 from sqlmodel import SQLModel, select
-from strategies import example_school
 
 from store.db import PROJECT_ROOT, database_url, init_db, make_engine, session_scope
 from store.models import SchoolVersion
 from store.schools import save_school
+from strategies import example_school
 
 
 def test_url_defaults_to_var_under_project(monkeypatch: pytest.MonkeyPatch) -> None:

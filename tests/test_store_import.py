@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
-from strategies import example_school
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -20,6 +19,7 @@ from store.db import init_db, make_engine, session_scope
 from store.importer import export_school, import_paths
 from store.schedules import load_schedule, save_schedule
 from store.schools import list_schools, load_school, load_school_version
+from strategies import example_school
 from workbook.reader import read_school
 from workbook.writer import write_csv_folder, write_xlsx
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import schools
 
 from domain.school import School
 from store.db import init_db, make_engine, session_scope
 from store.importer import export_school, import_paths
 from store.schools import load_school, school_hash
+from strategies import schools
 from workbook.writer import write_xlsx
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from strategies import example_school
 
 from domain.schedule import Placed, Schedule, Unstaffed
 from store.db import init_db, make_engine, session_scope
@@ -22,6 +21,7 @@ from store.schools import (
     school_hash,
     school_versions,
 )
+from strategies import example_school
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from strategies import schools
 from typer.testing import CliRunner
-from workbook_helpers import base_school, tiny_school
 
 from cli.main import app
 from domain.school import School, Teacher
+from strategies import schools
 from workbook import spec
 from workbook.reader import (
     find_school_sources,
@@ -29,6 +28,7 @@ from workbook.reader import (
     read_tables,
 )
 from workbook.writer import sheet_rows, write_csv_folder, write_xlsx
+from workbook_helpers import base_school, tiny_school
 
 
 def codes(result) -> list[str]:

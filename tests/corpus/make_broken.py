@@ -23,10 +23,9 @@ from openpyxl import Workbook, load_workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/, for workbook_helpers
 
-from workbook_helpers import base_school  # noqa: E402
-
 from workbook import spec  # noqa: E402
 from workbook.writer import write_csv_folder, write_xlsx  # noqa: E402
+from workbook_helpers import base_school  # noqa: E402
 
 OUT = HERE / "broken"
 

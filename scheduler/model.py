@@ -1,0 +1,629 @@
+"""The CP-SAT model of a school's week.
+
+Decisions: which teachers supervise basic service at each slot (`z[t, s]`: teacher t is on
+basic duty at slot s; who takes which class at that slot is decided afterwards, since basic
+care needs no skill and every class at one slot has the same length), at which slots each
+activity is held (`x[a, s]`), and who teaches it (`v[t, a, s]`). Rooms are checked by
+counting free rooms per type and size at each slot (Hall's condition on nested room sets)
+and matched afterwards; if a match ever fails, the model is rebuilt with explicit room
+variables (`explicit_rooms=True`), which is exact.
+
+Each hard rule is one function below with a one-line statement of the rule. In `explain`
+mode every rule instance is guarded by an assumption literal, so the solver can name a small
+set of rules that conflict. Soft rules return penalty terms; the objective is their weighted
+sum and is reported term by term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise, product
+
+from ortools.sat.python import cp_model
+
+from domain.school import Activity, Teacher
+from scheduler.instance import Instance, RoomNeed
+from scheduler.weights import Weights
+
+Label = tuple  # e.g. ("teacher_week", "T01"): which rule instance a constraint belongs to
+
+
+@dataclass
+class RoomUse:
+    """A session's claim on a room at one slot: a fixed room, or a need met from the pool."""
+
+    slot_id: str
+    active: cp_model.LinearExprT  # 1 when the session is at this slot
+    room_id: str | None = None  # fixed room
+    need: RoomNeed | None = None  # pool need
+    key: tuple = ()  # ("basic", gid) or ("activity", aid)
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    inst: Instance
+    weights: Weights
+    x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    v: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+    z: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    room_uses: list[RoomUse] = field(default_factory=list)
+    room_vars: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    kth: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    guards: dict[Label, cp_model.IntVar] = field(default_factory=dict)
+    explain: bool = False
+    explicit_rooms: bool = False
+
+    def guard(self, label: Label) -> list[cp_model.IntVar]:
+        """Enforcement literal of a rule instance (explain mode), else none."""
+        if not self.explain:
+            return []
+        if label not in self.guards:
+            self.guards[label] = self.model.NewBoolVar(f"rule{label}")
+        return [self.guards[label]]
+
+    def add(self, constraint: cp_model.BoundedLinearExpression | bool, label: Label) -> None:
+        if isinstance(constraint, bool):
+            if constraint:
+                return
+            ct = self.model.AddBoolOr([])  # always false: the rule cannot hold
+        else:
+            ct = self.model.Add(constraint)
+        lits = self.guard(label)
+        if lits:
+            ct.OnlyEnforceIf(lits)
+
+    def teacher_vars(self, teacher_id: str, slot_id: str) -> list[cp_model.IntVar]:
+        out = [self.z[teacher_id, slot_id]] if (teacher_id, slot_id) in self.z else []
+        out += self._v_by_ts.get((teacher_id, slot_id), [])
+        return out
+
+    def activity_vars(self, activity_id: str, slot_id: str) -> list[cp_model.IntVar]:
+        return [var for _t, var in self.activity_teachers(activity_id, slot_id)]
+
+    def activity_teachers(
+        self, activity_id: str, slot_id: str
+    ) -> list[tuple[str, cp_model.IntVar]]:
+        return self._v_by_as.get((activity_id, slot_id), [])
+
+    def index(self) -> None:
+        self._v_by_ts: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+        self._v_by_as: dict[tuple[str, str], list[tuple[str, cp_model.IntVar]]] = {}
+        for (t, a, s), var in self.v.items():
+            self._v_by_ts.setdefault((t, s), []).append(var)
+            self._v_by_as.setdefault((a, s), []).append((t, var))
+
+
+def build(
+    inst: Instance,
+    weights: Weights | None = None,
+    explain: bool = False,
+    explicit_rooms: bool = False,
+) -> Built:
+    """The whole model: variables, every hard rule, and the soft terms."""
+    b = Built(cp_model.CpModel(), inst, weights or Weights(), explain=explain)
+    b.explicit_rooms = explicit_rooms
+    create_variables(b)
+    b.index()
+    rule_basic_staffed(b)
+    for a in inst.activities:
+        rule_activity_held(b, a)
+        rule_activity_one_per_day(b, a)
+        rule_activity_staffed(b, a)
+        rule_fixed_teacher(b, a)
+    for t in inst.teachers:
+        rule_teacher_one_per_slot(b, t)
+        rule_teacher_max_per_day(b, t)
+        rule_teacher_max_per_week(b, t)
+    rule_class_one_thing_per_slot(b)
+    rule_students_no_clash(b)
+    rule_locks(b)
+    collect_room_uses(b)
+    rule_rooms(b)
+    if not explain:
+        add_soft_terms(b)
+    return b
+
+
+def create_variables(b: Built) -> None:
+    """Opt-out, availability and skill are domain facts: no variable, no assignment."""
+    inst, m = b.inst, b.model
+    basic_slots = [s for s in inst.slots if inst.basic_demand(s) > 0]
+    for t in inst.teachers:
+        avail = set(inst.available(t))
+        for s in basic_slots:
+            if s in avail:
+                b.z[t.teacher_id, s] = m.NewBoolVar(f"z[{t.teacher_id},{s}]")
+    for a in inst.activities:
+        qualified = inst.qualified(a)
+        for s in inst.allowed(a):
+            b.x[a.activity_id, s] = m.NewBoolVar(f"x[{a.activity_id},{s}]")
+            for t in qualified:
+                if s not in t.unavailable:
+                    b.v[t.teacher_id, a.activity_id, s] = m.NewBoolVar(
+                        f"v[{t.teacher_id},{a.activity_id},{s}]"
+                    )
+
+
+# --- Hard rules -------------------------------------------------------------------------
+
+
+def rule_basic_staffed(b: Built) -> None:
+    """Rule 1: every basic session has exactly ceil(basic_students / ratio) teachers."""
+    for s in b.inst.slots:
+        demand = b.inst.basic_demand(s)
+        if demand:
+            on_duty = [b.z[t.teacher_id, s] for t in b.inst.teachers if (t.teacher_id, s) in b.z]
+            b.add(sum(on_duty) == demand, ("basic_staff", s))
+
+
+def rule_activity_held(b: Built, a: Activity) -> None:
+    """Rule 1: every session of an activity is held, at an allowed slot."""
+    xs = [b.x[a.activity_id, s] for s in b.inst.allowed(a)]
+    b.add(sum(xs) == a.sessions_per_week, ("held", a.activity_id))
+
+
+def rule_activity_one_per_day(b: Built, a: Activity) -> None:
+    """Rule 1: two sessions of one activity never fall on the same day."""
+    for d in b.inst.days:
+        xs = [b.x[a.activity_id, s] for s in b.inst.allowed(a) if b.inst.day(s) == d]
+        if len(xs) > 1:
+            b.add(sum(xs) <= 1, ("one_per_day", a.activity_id))
+
+
+def rule_activity_staffed(b: Built, a: Activity) -> None:
+    """Rule 1: each activity session has exactly `staff` distinct qualified teachers."""
+    for s in b.inst.allowed(a):
+        vs = b.activity_vars(a.activity_id, s)
+        b.add(sum(vs) == a.staff * b.x[a.activity_id, s], ("staff", a.activity_id))
+
+
+def rule_fixed_teacher(b: Built, a: Activity) -> None:
+    """Rule 2: the fixed teacher leads every session of the activity."""
+    if not a.fixed_teacher:
+        return
+    for s in b.inst.allowed(a):
+        var = b.v.get((a.fixed_teacher, a.activity_id, s))
+        held = b.x[a.activity_id, s]
+        b.add(held == (var if var is not None else 0), ("fixed", a.activity_id))
+
+
+def rule_teacher_one_per_slot(b: Built, t: Teacher) -> None:
+    """Rule 2: a teacher holds at most one session per slot."""
+    for s in b.inst.slots:
+        vs = b.teacher_vars(t.teacher_id, s)
+        if len(vs) > 1:
+            b.model.AddAtMostOne(vs)  # physical impossibility: never relaxed when explaining
+
+
+def rule_teacher_max_per_day(b: Built, t: Teacher) -> None:
+    """Rule 2: a teacher holds at most `max_per_day` sessions a day."""
+    for d in b.inst.days:
+        vs = [
+            v for s in b.inst.slots if b.inst.day(s) == d for v in b.teacher_vars(t.teacher_id, s)
+        ]
+        if len(vs) > t.max_per_day:
+            b.add(sum(vs) <= t.max_per_day, ("teacher_day", t.teacher_id))
+
+
+def rule_teacher_max_per_week(b: Built, t: Teacher) -> None:
+    """Rule 2: a teacher holds at most `max_per_week` sessions a week."""
+    vs = [v for s in b.inst.slots for v in b.teacher_vars(t.teacher_id, s)]
+    if len(vs) > t.max_per_week:
+        b.add(sum(vs) <= t.max_per_week, ("teacher_week", t.teacher_id))
+
+
+def rule_class_one_thing_per_slot(b: Built) -> None:
+    """Rule 4: a class attends at most one thing per slot (its basic session or one activity)."""
+    basic_at = {(bs.group_id, bs.slot_id) for bs in b.inst.basic_sessions}
+    for gid, aids in b.inst.class_activities.items():
+        for s in b.inst.slots:
+            xs = [b.x[a, s] for a in aids if (a, s) in b.x]
+            busy = 1 if (gid, s) in basic_at else 0
+            if len(xs) + busy > 1:
+                b.add(sum(xs) + busy <= 1, ("class", gid))
+
+
+def rule_students_no_clash(b: Built) -> None:
+    """Rule 4: no student has two activities in one slot (incl. their class's whole-class ones)."""
+    for acts in b.inst.student_activity_sets:
+        for s in b.inst.slots:
+            xs = [b.x[a, s] for a in sorted(acts) if (a, s) in b.x]
+            if len(xs) > 1:
+                b.add(sum(xs) <= 1, ("students", tuple(sorted(acts))))
+
+
+def kth_session(b: Built, a: Activity, k: int) -> dict[str, cp_model.IntVar]:
+    """Indicators: the k-th session (in time order) of `a` is at slot s."""
+    allowed = b.inst.allowed(a)
+    out = {}
+    for i, s in enumerate(allowed):
+        key = (a.activity_id, k, s)
+        if key not in b.kth:
+            ind = b.model.NewBoolVar(f"kth[{a.activity_id},{k},{s}]")
+            before = cp_model.LinearExpr.Sum([b.x[a.activity_id, p] for p in allowed[:i]])
+            b.model.AddImplication(ind, b.x[a.activity_id, s])
+            b.model.Add(before == k - 1).OnlyEnforceIf(ind)
+            b.kth[key] = ind
+        out[s] = b.kth[key]
+    if k <= a.sessions_per_week:
+        b.model.AddExactlyOne(out.values())
+    return out
+
+
+def rule_locks(b: Built) -> None:
+    """Rule 4: filled cells of a lock are fixed; blank ones are left to the solver."""
+    inst = b.inst
+    for i, lk in enumerate(inst.school.locks):
+        label = ("lock", i)
+        a = inst.school.activity_by_id.get(lk.activity_id)
+        if a is None:
+            continue  # basic locks are handled below, per session
+        if lk.session is not None and lk.session > a.sessions_per_week:
+            b.add(False, label)
+            continue
+        ind = (
+            kth_session(b, a, lk.session)
+            if lk.session
+            else {s: b.x[a.activity_id, s] for s in inst.allowed(a)}
+        )
+        if lk.slot_id is not None:
+            for s, var in ind.items():
+                if s != lk.slot_id:
+                    b.add(var == 0, label)
+            if lk.slot_id not in ind:
+                b.add(False, label)
+        if lk.teacher_id is not None:
+            for s, var in ind.items():
+                tv = b.v.get((lk.teacher_id, a.activity_id, s))
+                b.add(var <= (tv if tv is not None else 0), label)
+    for (_gid, s), locks in inst.basic_locks().items():
+        for lk in locks:
+            label = ("lock", inst.school.locks.index(lk))
+            if lk.teacher_id is not None:
+                zv = b.z.get((lk.teacher_id, s))
+                b.add((zv if zv is not None else 0) == 1, label)
+    # One teacher cannot be locked to two classes' basic sessions at the same slot.
+    seen: dict[tuple[str, str], str] = {}
+    for (gid, s), locks in sorted(inst.basic_locks().items()):
+        for lk in locks:
+            if lk.teacher_id is None:
+                continue
+            other = seen.setdefault((lk.teacher_id, s), gid)
+            if other != gid:
+                b.add(False, ("lock", inst.school.locks.index(lk)))
+
+
+def _room_lock(b: Built, a: Activity) -> tuple[str | None, int | None]:
+    """(room_id, session or None) of the activity's room lock, if any."""
+    for lk in b.inst.locks_for(a.activity_id):
+        if lk.room_id is not None:
+            return lk.room_id, lk.session
+    return None, None
+
+
+def collect_room_uses(b: Built) -> None:
+    """Every session's claim on a room: home rooms and locked rooms are fixed, others pooled."""
+    inst = b.inst
+    basic_locks = inst.basic_locks()
+    for bs in inst.basic_sessions:
+        locked = next(
+            (lk.room_id for lk in basic_locks.get((bs.group_id, bs.slot_id), []) if lk.room_id),
+            None,
+        )
+        key = ("basic", bs.group_id)
+        if bs.home_room is not None:
+            room = inst.school.room_by_id[bs.home_room]
+            ok = room.capacity >= bs.students and locked in (None, bs.home_room)
+            b.add(ok, ("home_room", bs.group_id))
+            b.room_uses.append(RoomUse(bs.slot_id, 1, room_id=bs.home_room, key=key))
+        elif locked is not None:
+            fits = locked in inst.rooms_for(inst.basic_room_need(bs))
+            b.add(fits, ("lock_room", bs.group_id))
+            b.room_uses.append(RoomUse(bs.slot_id, 1, room_id=locked, key=key))
+        else:
+            need = inst.basic_room_need(bs)
+            b.room_uses.append(RoomUse(bs.slot_id, 1, need=need, key=key))
+    for a in inst.activities:
+        need = inst.room_need(a)
+        key = ("activity", a.activity_id)
+        room, session = _room_lock(b, a)
+        fixed = kth_session(b, a, session) if (room and session) else {}
+        for s in inst.allowed(a):
+            held = b.x[a.activity_id, s]
+            if room is not None and not session:
+                fits = room in inst.rooms_for(need)
+                b.add(fits, ("lock_room", a.activity_id))
+                b.room_uses.append(RoomUse(s, held, room_id=room, key=key))
+            elif room is not None:
+                fits = room in inst.rooms_for(need)
+                b.add(fits, ("lock_room", a.activity_id))
+                b.room_uses.append(RoomUse(s, fixed[s], room_id=room, key=key))
+                b.room_uses.append(RoomUse(s, held - fixed[s], need=need, key=key))
+            else:
+                b.room_uses.append(RoomUse(s, held, need=need, key=key))
+
+
+def _subset(inner: RoomNeed, outer: RoomNeed) -> bool:
+    """Every room that fits `inner` also fits `outer`."""
+    type_ok = outer.type is None or outer.type == inner.type
+    return type_ok and inner.seats >= outer.seats
+
+
+def rule_rooms(b: Built) -> None:
+    """Rule 3: a room holds one session per slot; its type matches; it seats everyone."""
+    inst = b.inst
+    for s in inst.slots:
+        uses = [u for u in b.room_uses if u.slot_id == s]
+        fixed = [u for u in uses if u.room_id is not None]
+        pooled = [u for u in uses if u.need is not None]
+        for rid in sorted({u.room_id for u in fixed}):
+            on_room = [u.active for u in fixed if u.room_id == rid]
+            if len(on_room) > 1:
+                b.add(sum(on_room) <= 1, ("room", rid))
+        if b.explicit_rooms:
+            _explicit_rooms(b, s, fixed, pooled)
+        else:
+            _counted_rooms(b, s, fixed, pooled)
+
+
+def _counted_rooms(b: Built, s: str, fixed: list[RoomUse], pooled: list[RoomUse]) -> None:
+    """Hall's condition per nested room set: sessions needing a subset <= rooms in it."""
+    needs = {u.need for u in pooled} | {RoomNeed(None, u.need.seats) for u in pooled}
+    for need in sorted(needs, key=lambda n: (n.type or "", n.seats)):
+        rooms = set(b.inst.rooms_for(need))
+        demand = [u.active for u in pooled if _subset(u.need, need)]
+        demand += [u.active for u in fixed if u.room_id in rooms]
+        b.add(sum(demand) <= len(rooms), ("rooms", s))
+
+
+def _explicit_rooms(b: Built, s: str, fixed: list[RoomUse], pooled: list[RoomUse]) -> None:
+    """Exact room choice: one room per pooled session, one session per room."""
+    per_room: dict[str, list] = {}
+    for u in fixed:
+        per_room.setdefault(u.room_id, []).append(u.active)
+    for u in pooled:
+        i = b.room_uses.index(u)
+        choices = []
+        for rid in b.inst.rooms_for(u.need):
+            var = b.model.NewBoolVar(f"room[{i},{rid}]")
+            b.room_vars[i, rid] = var
+            choices.append(var)
+            per_room.setdefault(rid, []).append(var)
+        b.add(sum(choices) == u.active, ("rooms", s))
+    for rid, claims in per_room.items():
+        if len(claims) > 1:
+            b.add(sum(claims) <= 1, ("room", rid))
+
+
+# --- Soft rules: each returns a penalty term --------------------------------------------
+
+
+def teacher_load(b: Built, t: Teacher) -> cp_model.LinearExprT:
+    """Minutes a teacher works in the week."""
+    return sum(
+        b.inst.length(s) * var for s in b.inst.slots for var in b.teacher_vars(t.teacher_id, s)
+    )
+
+
+def fairness_set(b: Built) -> list[Teacher]:
+    """Opted-in internal teachers who could take at least one session."""
+    return [
+        t
+        for t in b.inst.teachers
+        if not t.external and any(b.teacher_vars(t.teacher_id, s) for s in b.inst.slots)
+    ]
+
+
+def fair_shares(b: Built, teachers: list[Teacher]) -> dict[str, int]:
+    """Water-filling: each teacher's share of the internal demand, capped by capacity."""
+    inst = b.inst
+    lengths = [inst.length(s) for s in inst.slots] or [0]
+    mean_len = sum(lengths) / len(lengths)
+    demand = sum(bs.need * inst.length(bs.slot_id) for bs in inst.basic_sessions)
+    for a in inst.activities:
+        allowed = inst.allowed(a) or inst.slots
+        a_len = sum(inst.length(s) for s in allowed) / max(1, len(allowed))
+        fixed_external = a.fixed_teacher and inst.school.teacher_by_id.get(a.fixed_teacher)
+        staff = a.staff - (1 if fixed_external and fixed_external.external else 0)
+        demand += a.sessions_per_week * staff * a_len
+    caps = {t.teacher_id: inst.teacher_capacity(t) * mean_len for t in teachers}
+    level_lo, level_hi = 0.0, max(caps.values(), default=0.0)
+    for _ in range(60):  # bisection on the common level
+        mid = (level_lo + level_hi) / 2
+        if sum(min(c, mid) for c in caps.values()) < demand:
+            level_lo = mid
+        else:
+            level_hi = mid
+    return {tid: round(min(c, level_hi)) for tid, c in caps.items()}
+
+
+def interchangeable(b: Built, teachers: list[Teacher]) -> list[list[str]]:
+    """Groups of teachers that differ only by id: same limits, skills and availability,
+    no homeroom, not named by any activity or lock."""
+    named = {a.fixed_teacher for a in b.inst.activities} | {
+        lk.teacher_id for lk in b.inst.school.locks
+    }
+    groups: dict[tuple, list[str]] = {}
+    for t in teachers:
+        if t.homeroom or t.teacher_id in named:
+            continue
+        key = (frozenset(t.skills), t.max_per_week, t.max_per_day, frozenset(t.unavailable))
+        groups.setdefault(key, []).append(t.teacher_id)
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def term_fairness(b: Built) -> tuple[cp_model.LinearExprT, cp_model.LinearExprT]:
+    """Spread (max - min load) and total deviation from fair shares, in minutes."""
+    m, inst = b.model, b.inst
+    teachers = fairness_set(b)
+    if not teachers:
+        return 0, 0
+    max_len = max(inst.length(s) for s in inst.slots)
+    top = max(1, max(t.max_per_week for t in teachers)) * max_len
+    loads = {t.teacher_id: teacher_load(b, t) for t in teachers}
+    hi, lo = m.NewIntVar(0, top, "max_load"), m.NewIntVar(0, top, "min_load")
+    for load in loads.values():
+        m.Add(hi >= load)
+        m.Add(lo <= load)
+    total = sum(loads.values())
+    for twins in interchangeable(b, teachers):
+        # Identical teachers can swap their weeks: order their loads to cut symmetric search.
+        for first, second in pairwise(twins):
+            m.Add(loads[first] >= loads[second])
+    # The loads sum to what the teachers do in total: bounds the spread from the average.
+    m.Add(len(loads) * hi >= total)
+    m.Add(len(loads) * lo <= total)
+    shares = fair_shares(b, teachers)
+    devs = []
+    for t in teachers:
+        tid, load = t.teacher_id, loads[t.teacher_id]
+        dev = m.NewIntVar(0, top, f"dev[{tid}]")
+        m.Add(dev >= load - shares[tid])
+        m.Add(dev >= shares[tid] - load)
+        # Loads are sums of whole sessions, so most minute values cannot occur: the convex
+        # hull of the achievable (load, |load - share|) points is a much tighter bound.
+        for (l1, d1), (l2, d2) in hull_edges(achievable_loads(b, t), shares[tid]):
+            m.Add((l2 - l1) * dev >= (l2 - l1) * d1 + (d2 - d1) * (load - l1))
+        count_table(b, t, dev, shares[tid])
+        devs.append(dev)
+    return hi - lo, sum(devs)
+
+
+def count_table(b: Built, t: Teacher, dev: cp_model.IntVar, share: int) -> None:
+    """Sessions per slot length as integers, tied to the deviation by a table."""
+    m, inst = b.model, b.inst
+    by_len: dict[int, list] = {}
+    for s in inst.slots:
+        by_len.setdefault(inst.length(s), []).extend(b.teacher_vars(t.teacher_id, s))
+    lens = sorted(by_len)
+    counts = []
+    for length in lens:
+        c = m.NewIntVar(0, min(t.max_per_week, len(by_len[length])), f"n[{t.teacher_id},{length}]")
+        m.Add(c == sum(by_len[length]))
+        counts.append(c)
+
+    rows = []
+    for combo in product(*[range(len(by_len[L]) + 1) for L in lens]):
+        if sum(combo) <= t.max_per_week:
+            load = sum(L * n for L, n in zip(lens, combo, strict=True))
+            rows.append([*combo, abs(load - share)])
+    m.AddAllowedAssignments([*counts, dev], rows)
+
+
+def achievable_loads(b: Built, t: Teacher) -> list[int]:
+    """Minute totals reachable by at most max_per_week of the teacher's possible slots
+    (a superset of the truly achievable loads, so bounds built on it stay valid)."""
+    lengths = [b.inst.length(s) for s in b.inst.slots if b.teacher_vars(t.teacher_id, s)]
+    reach = {(0, 0)}
+    for length in lengths:
+        reach |= {(n + 1, total + length) for n, total in reach if n < t.max_per_week}
+    return sorted({total for _n, total in reach})
+
+
+def hull_edges(loads: list[int], share: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Edges of the lower convex hull of the points (load, |load - share|)."""
+    hull: list[tuple[int, int]] = []
+    for p in ((x, abs(x - share)) for x in loads):
+        while len(hull) >= 2:
+            (x1, y1), (x2, y2) = hull[-2], hull[-1]
+            if (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1) <= 0:
+                hull.pop()  # hull[-1] lies on or above the segment hull[-2] -> p
+            else:
+                break
+        hull.append(p)
+    return list(pairwise(hull))
+
+
+def term_homeroom(b: Built) -> cp_model.LinearExprT:
+    """Basic sessions whose available homeroom teacher is not supervising their own class."""
+    m, inst = b.model, b.inst
+    misses = []
+    for bs in inst.basic_sessions:
+        heads = [
+            t.teacher_id
+            for t in inst.teachers
+            if t.homeroom == bs.group_id and (t.teacher_id, bs.slot_id) in b.z
+        ]
+        if not heads:
+            continue
+        want = min(bs.need, len(heads))
+        miss = m.NewIntVar(0, want, f"homeroom_miss[{bs.group_id},{bs.slot_id}]")
+        m.Add(miss >= want - sum(b.z[h, bs.slot_id] for h in heads))
+        misses.append(miss)
+    return sum(misses)
+
+
+def term_days(b: Built) -> cp_model.LinearExprT:
+    """Teacher-days worked: fewer days means sessions packed together."""
+    m, inst = b.model, b.inst
+    days = []
+    for t in inst.teachers:
+        for d in inst.days:
+            vs = [
+                v for s in inst.slots if inst.day(s) == d for v in b.teacher_vars(t.teacher_id, s)
+            ]
+            if not vs:
+                continue
+            worked = m.NewBoolVar(f"worked[{t.teacher_id},{d}]")
+            m.Add(max(1, t.max_per_day) * worked >= sum(vs))
+            days.append(worked)
+    return sum(days)
+
+
+def term_external(b: Built) -> cp_model.LinearExprT:
+    """Sessions given to external instructors beyond those the school fixed on them."""
+    externals = {t.teacher_id for t in b.inst.teachers if t.external}
+    fixed = {(a.fixed_teacher, a.activity_id) for a in b.inst.activities if a.fixed_teacher}
+    used = [var for (t, a, _s), var in b.v.items() if t in externals and (t, a) not in fixed]
+    used += [var for (t, _s), var in b.z.items() if t in externals]
+    return sum(used)
+
+
+def term_adjacent_days(b: Built) -> cp_model.LinearExprT:
+    """Pairs of sessions of one activity on consecutive days."""
+    m, inst = b.model, b.inst
+    pairs = []
+    for a in inst.activities:
+        if a.sessions_per_week < 2:
+            continue
+        held = {
+            d: sum(b.x[a.activity_id, s] for s in inst.allowed(a) if inst.day(s) == d)
+            for d in inst.days
+        }
+        for d in inst.days:
+            if d + 1 in held:
+                adj = m.NewBoolVar(f"adjacent[{a.activity_id},{d}]")
+                m.Add(adj >= held[d] + held[d + 1] - 1)
+                pairs.append(adj)
+    return sum(pairs)
+
+
+def add_soft_terms(b: Built) -> None:
+    """Sum the weighted penalty terms into one objective, keeping each term for the report."""
+    spread, deviation = term_fairness(b)
+    b.terms = {
+        "spread": spread,
+        "fair_share": deviation,
+        "homeroom": term_homeroom(b),
+        "days": term_days(b),
+        "external": term_external(b),
+        "adjacent_days": term_adjacent_days(b),
+    }
+    # Redundant: the total teacher-sessions equal the sessions' demand (tightens the LP bound).
+    all_vars = list(b.z.values()) + list(b.v.values())
+    demand = sum(bs.need for bs in b.inst.basic_sessions) + sum(
+        a.staff * a.sessions_per_week for a in b.inst.activities
+    )
+    if all_vars:
+        b.model.Add(sum(all_vars) == demand)
+    add_objective(b)
+
+
+def add_objective(b: Built, extra: Iterable[tuple[int, cp_model.LinearExprT]] = ()) -> None:
+    w = b.weights.as_dict()
+    parts = [w[name] * term for name, term in b.terms.items()]
+    parts += [weight * term for weight, term in extra]
+    b.model.Minimize(sum(parts))

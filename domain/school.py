@@ -28,6 +28,7 @@ CATEGORIES = (
 )
 ROOM_TYPES = ("classroom", "gym", "field", "lab", "music", "art", "computer", "library")
 BASIC_PREFIX = "basic:"
+DAY_NAMES_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_RATIO = 45
 
 

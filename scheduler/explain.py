@@ -260,9 +260,7 @@ def _check_locks(inst: Instance) -> list[Reason]:
             )
         teacher = school.teacher_by_id.get(lk.teacher_id or "")
         if teacher is not None:
-            if not teacher.opt_in or (lk.slot_id and lk.slot_id in teacher.unavailable):
-                out.append(_r("lock_teacher", n=n, activity=lk.activity_id, teacher=teacher.name))
-            elif a is not None and not school.qualified(teacher, a):
+            if not teacher.opt_in or (lk.slot_id and lk.slot_id in teacher.unavailable) or (a is not None and not school.qualified(teacher, a)):
                 out.append(_r("lock_teacher", n=n, activity=lk.activity_id, teacher=teacher.name))
     return out
 

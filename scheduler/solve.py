@@ -136,7 +136,7 @@ def solve(school: School, options: SolveOptions | None = None, hint: dict | None
         built = build(inst, options.weights, explicit_rooms=explicit)
         hint_vars = _hint_vars(built, hint) if hint else None
         solver, status, watcher, seconds = run_solver(built, options, hint_vars)
-        report = _report(built, solver, status, watcher, seconds, options)
+        report = report_of(built, solver, status, watcher, seconds, options)
         if report.status not in ("optimal", "feasible"):
             return Result(None, report, built)
         schedule = extract(built, solver)
@@ -155,7 +155,7 @@ def _hint_vars(built: Built, hint: dict) -> dict:
     return out
 
 
-def _report(built, solver, status, watcher, seconds, options) -> Report:
+def report_of(built, solver, status, watcher, seconds, options) -> Report:
     report = Report(
         status=STATUS.get(status, "unknown"),
         seconds=round(seconds, 3),
@@ -184,8 +184,15 @@ def _value(solver: cp_model.CpSolver, expr) -> int:
     return int(expr) if isinstance(expr, int) else int(solver.Value(expr))
 
 
-def extract(built: Built, solver: cp_model.CpSolver) -> Schedule | None:
-    """The schedule in the solver's answer; None if the rooms cannot be matched."""
+def extract(
+    built: Built, solver: cp_model.CpSolver, previous: dict | None = None
+) -> Schedule | None:
+    """The schedule in the solver's answer; None if the rooms cannot be matched.
+
+    `previous` maps (activity_id, slot_id) to a session of an earlier schedule: its room
+    and its basic-care teachers are preferred, so a repair changes as little as it can.
+    """
+    previous = previous or {}
     inst = built.inst
     school = inst.school
     placed: list[Placed] = []
@@ -198,9 +205,9 @@ def extract(built: Built, solver: cp_model.CpSolver) -> Schedule | None:
                 )
             )
             placed.append(_placed(school, a.activity_id, index, a.kind, s, "", teachers))
-    for bs, teachers in assign_basic_teachers(built, solver).items():
+    for bs, teachers in assign_basic_teachers(built, solver, previous).items():
         placed.append(_placed(school, bs.activity_id, bs.index, "basic", bs.slot_id, "", teachers))
-    rooms = assign_rooms(built, solver)
+    rooms = assign_rooms(built, solver, previous)
     if rooms is None:
         return None
     placed = [
@@ -216,7 +223,7 @@ def _placed(school, activity_id, index, kind, slot_id, room_id, teachers) -> Pla
     )
 
 
-def assign_basic_teachers(built: Built, solver: cp_model.CpSolver) -> dict:
+def assign_basic_teachers(built: Built, solver: cp_model.CpSolver, previous: dict) -> dict:
     """Who takes which class at each slot: locked teachers, then homerooms, then the rest."""
     inst = built.inst
     out = {}
@@ -224,15 +231,16 @@ def assign_basic_teachers(built: Built, solver: cp_model.CpSolver) -> dict:
         sessions = inst.basic_by_slot[s]
         if sessions:
             on_duty = sorted(t for (t, ss), var in built.z.items() if ss == s and solver.Value(var))
-            out.update(split_duty(inst, s, sessions, on_duty))
+            out.update(split_duty(inst, s, sessions, on_duty, previous))
     return out
 
 
-def split_duty(inst, slot_id: str, sessions: list, on_duty: list[str]) -> dict:
+def split_duty(inst, slot_id: str, sessions: list, on_duty: list[str], previous: dict) -> dict:
     """Share the teachers on basic duty at one slot among that slot's classes.
 
     Any split is valid (basic care needs no skill and every class has the same length);
-    this one honours locks first and puts homeroom teachers with their own class.
+    this one honours locks first, then keeps earlier pairings, then puts homeroom
+    teachers with their own class.
     """
     free = list(on_duty)
     need = {bs.group_id: bs.need for bs in sessions}
@@ -248,6 +256,10 @@ def split_duty(inst, slot_id: str, sessions: list, on_duty: list[str]) -> dict:
         for lk in locks.get((bs.group_id, slot_id), []):
             if lk.teacher_id:
                 take(bs.group_id, lk.teacher_id)
+    for bs in sessions:
+        earlier = previous.get((bs.activity_id, slot_id))
+        for tid in earlier.teacher_ids if earlier else ():
+            take(bs.group_id, tid)
     for t in inst.teachers:
         if t.homeroom in chosen:
             take(t.homeroom, t.teacher_id)
@@ -257,7 +269,7 @@ def split_duty(inst, slot_id: str, sessions: list, on_duty: list[str]) -> dict:
     return {bs: tuple(sorted(chosen[bs.group_id])) for bs in sessions}
 
 
-def assign_rooms(built: Built, solver: cp_model.CpSolver) -> dict | None:
+def assign_rooms(built: Built, solver: cp_model.CpSolver, previous: dict) -> dict | None:
     """Room of each held session: (activity_id, slot_id) -> room_id; None if no match."""
     inst = built.inst
     out: dict[tuple[str, str], str] = {}
@@ -278,7 +290,11 @@ def assign_rooms(built: Built, solver: cp_model.CpSolver) -> dict | None:
                 out[activity_id, s] = rid
                 taken.add(rid)
             else:
-                requests.append((activity_id, inst.rooms_for(u.need)))
+                rooms = inst.rooms_for(u.need)
+                earlier = previous.get((activity_id, s))
+                if earlier and earlier.room_id in rooms:  # try the earlier room first
+                    rooms = [earlier.room_id, *(r for r in rooms if r != earlier.room_id)]
+                requests.append((activity_id, rooms))
         match = match_rooms(requests, taken)
         if match is None:
             return None

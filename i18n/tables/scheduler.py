@@ -72,3 +72,11 @@ TEXT.update({
     "why.conflict": ("以下规则不能同时满足：", "These rules cannot all hold together:"),
     "why.none": ("没有找到明确原因（求解在时限内未能证明）", "no clear reason found (the solver could not decide within the time limit)"),
 })
+
+TEXT.update({
+    "repair.moved": ("{activity} 从 {before} 调到 {after}", "{activity} moved from {before} to {after}"),
+    "repair.teachers": ("{activity} 的老师由 {before} 换成 {after}", "{activity}: teachers {before} replaced by {after}"),
+    "repair.room": ("{activity} 的场地由 {before} 换成 {after}", "{activity}: room {before} replaced by {after}"),
+    "repair.added": ("新增 {activity}，安排在 {after}", "{activity} added at {after}"),
+    "repair.removed": ("{activity} 在 {before} 的一次被取消", "{activity} at {before} removed"),
+})

@@ -92,9 +92,9 @@ def generate(size: str, seed: int = 1) -> School:
     rooms = [
         Room(f"R{g.group_id}", f"{g.group_id}教室", "classroom", 55, g.group_id) for g in groups
     ]
-    per_type = max(1, math.ceil(n_clubs / 20))
     for room_type in ("art", "music", "gym", "field", "computer", "lab", "library"):
-        for k in range(per_type + (1 if room_type == "gym" else 0)):
+        weekly = sum(c.sessions_per_week for c in clubs if c.room_type == room_type)
+        for k in range(max(1, math.ceil(weekly / 5 * 1.2))):  # 5 club slots, 20% spare
             rooms.append(Room(f"{room_type}{k + 1}", f"{room_type}{k + 1}", room_type, 60))
     for k in range(max(2, n_clubs // 6)):
         rooms.append(Room(f"spare{k + 1}", f"活动室{k + 1}", "classroom", 40))

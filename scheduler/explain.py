@@ -259,10 +259,16 @@ def _check_locks(inst: Instance) -> list[Reason]:
                 )
             )
         teacher = school.teacher_by_id.get(lk.teacher_id or "")
-        if teacher is not None:
-            if not teacher.opt_in or (lk.slot_id and lk.slot_id in teacher.unavailable) or (a is not None and not school.qualified(teacher, a)):
-                out.append(_r("lock_teacher", n=n, activity=lk.activity_id, teacher=teacher.name))
+        if teacher is not None and not _can_take(school, teacher, a, lk.slot_id):
+            out.append(_r("lock_teacher", n=n, activity=lk.activity_id, teacher=teacher.name))
     return out
+
+
+def _can_take(school: School, teacher, activity, slot_id: str | None) -> bool:
+    """Whether a locked teacher could take the session at all."""
+    if not teacher.opt_in or (slot_id and slot_id in teacher.unavailable):
+        return False
+    return activity is None or school.qualified(teacher, activity)
 
 
 # --- Conflicting rules found by the solver ----------------------------------------------

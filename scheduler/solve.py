@@ -44,6 +44,7 @@ class SolveOptions:
     progress: Callable[[Progress], None] | None = None
     stop: threading.Event | None = None  # set it to stop early (UI stop button)
     log: bool = False
+    first_solution: bool = False  # stop at the first valid schedule (tests, quick previews)
 
 
 @dataclass
@@ -102,6 +103,7 @@ def run_solver(built: Built, options: SolveOptions, hint: dict | None = None) ->
     params.random_seed = options.seed
     params.num_workers = options.workers or 0
     params.log_search_progress = options.log
+    params.stop_after_first_solution = options.first_solution
     if options.workers == 1:
         params.interleave_search = False  # one worker is deterministic for a given seed
     for var, value in (hint or {}).items():

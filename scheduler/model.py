@@ -55,6 +55,9 @@ class Built:
     guards: dict[Label, cp_model.IntVar] = field(default_factory=dict)
     explain: bool = False
     explicit_rooms: bool = False
+    partial: bool = False  # scenarios: sessions may stay unstaffed, at a heavy penalty
+    short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # basic, per slot
+    missing: dict[str, cp_model.IntVar] = field(default_factory=dict)  # sessions per activity
 
     def guard(self, label: Label) -> list[cp_model.IntVar]:
         """Enforcement literal of a rule instance (explain mode), else none."""
@@ -101,10 +104,11 @@ def build(
     weights: Weights | None = None,
     explain: bool = False,
     explicit_rooms: bool = False,
+    partial: bool = False,
 ) -> Built:
     """The whole model: variables, every hard rule, and the soft terms."""
     b = Built(cp_model.CpModel(), inst, weights or Weights(), explain=explain)
-    b.explicit_rooms = explicit_rooms
+    b.explicit_rooms, b.partial = explicit_rooms, partial
     create_variables(b)
     b.index()
     rule_basic_staffed(b)
@@ -156,12 +160,20 @@ def rule_basic_staffed(b: Built) -> None:
         demand = b.inst.basic_demand(s)
         if demand:
             on_duty = [b.z[t.teacher_id, s] for t in b.inst.teachers if (t.teacher_id, s) in b.z]
+            if b.partial:
+                b.short[s] = b.model.NewIntVar(0, demand, f"short[{s}]")
+                on_duty.append(b.short[s])
             b.add(sum(on_duty) == demand, ("basic_staff", s))
 
 
 def rule_activity_held(b: Built, a: Activity) -> None:
     """Rule 1: every session of an activity is held, at an allowed slot."""
     xs = [b.x[a.activity_id, s] for s in b.inst.allowed(a)]
+    if b.partial:
+        b.missing[a.activity_id] = b.model.NewIntVar(
+            0, a.sessions_per_week, f"missing[{a.activity_id}]"
+        )
+        xs.append(b.missing[a.activity_id])
     b.add(sum(xs) == a.sessions_per_week, ("held", a.activity_id))
 
 
@@ -248,8 +260,10 @@ def kth_session(b: Built, a: Activity, k: int) -> dict[str, cp_model.IntVar]:
             b.model.Add(before == k - 1).OnlyEnforceIf(ind)
             b.kth[key] = ind
         out[s] = b.kth[key]
-    if k <= a.sessions_per_week:
+    if k <= a.sessions_per_week and not b.partial:
         b.model.AddExactlyOne(out.values())
+    else:
+        b.model.AddAtMostOne(out.values())  # a partial plan may not hold the k-th session
     return out
 
 
@@ -612,13 +626,18 @@ def add_soft_terms(b: Built) -> None:
         "external": term_external(b),
         "adjacent_days": term_adjacent_days(b),
     }
+    unstaffed = sum(b.short.values()) + sum(
+        b.inst.school.activity_by_id[aid].staff * var for aid, var in b.missing.items()
+    )
+    if b.partial:
+        b.terms["unstaffed"] = unstaffed
     # Redundant: the total teacher-sessions equal the sessions' demand (tightens the LP bound).
     all_vars = list(b.z.values()) + list(b.v.values())
     demand = sum(bs.need for bs in b.inst.basic_sessions) + sum(
         a.staff * a.sessions_per_week for a in b.inst.activities
     )
     if all_vars:
-        b.model.Add(sum(all_vars) == demand)
+        b.model.Add(sum(all_vars) + unstaffed == demand)
     add_objective(b)
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from ortools.sat.python import cp_model
 
-from domain.schedule import Placed, Schedule
+from domain.schedule import Placed, Schedule, Unstaffed
 from domain.school import School
 from scheduler.instance import Instance
 from scheduler.model import Built, build
@@ -45,6 +45,7 @@ class SolveOptions:
     stop: threading.Event | None = None  # set it to stop early (UI stop button)
     log: bool = False
     first_solution: bool = False  # stop at the first valid schedule (tests, quick previews)
+    partial: bool = False  # scenarios: leave sessions unstaffed rather than fail
 
 
 @dataclass
@@ -135,7 +136,7 @@ def solve(school: School, options: SolveOptions | None = None, hint: dict | None
     options = options or SolveOptions()
     inst = Instance(school)
     for explicit in (False, True):
-        built = build(inst, options.weights, explicit_rooms=explicit)
+        built = build(inst, options.weights, explicit_rooms=explicit, partial=options.partial)
         hint_vars = _hint_vars(built, hint) if hint else None
         solver, status, watcher, seconds = run_solver(built, options, hint_vars)
         report = report_of(built, solver, status, watcher, seconds, options)
@@ -198,8 +199,11 @@ def extract(
     inst = built.inst
     school = inst.school
     placed: list[Placed] = []
+    unstaffed: list[Unstaffed] = []
     for a in inst.activities:
         held = [s for s in inst.allowed(a) if solver.Value(built.x[a.activity_id, s])]
+        for index in range(len(held) + 1, a.sessions_per_week + 1):  # partial plans only
+            unstaffed.append(Unstaffed(a.activity_id, index, a.kind, None, None, a.staff))
         for index, s in enumerate(held, 1):
             teachers = tuple(
                 sorted(
@@ -208,6 +212,14 @@ def extract(
             )
             placed.append(_placed(school, a.activity_id, index, a.kind, s, "", teachers))
     for bs, teachers in assign_basic_teachers(built, solver, previous).items():
+        if len(teachers) < bs.need:
+            day = school.slot_by_id[bs.slot_id].day
+            unstaffed.append(
+                Unstaffed(
+                    bs.activity_id, bs.index, "basic", day, bs.slot_id, bs.need - len(teachers)
+                )
+            )
+            continue
         placed.append(_placed(school, bs.activity_id, bs.index, "basic", bs.slot_id, "", teachers))
     rooms = assign_rooms(built, solver, previous)
     if rooms is None:
@@ -215,7 +227,7 @@ def extract(
     placed = [
         Placed(**{**p.__dict__, "room_id": rooms[(p.activity_id, p.slot_id)]}) for p in placed
     ]
-    return Schedule(school.school_id, tuple(placed))
+    return Schedule(school.school_id, tuple(placed), tuple(unstaffed))
 
 
 def _placed(school, activity_id, index, kind, slot_id, room_id, teachers) -> Placed:
@@ -268,7 +280,23 @@ def split_duty(inst, slot_id: str, sessions: list, on_duty: list[str], previous:
     for bs in sessions:
         while len(chosen[bs.group_id]) < bs.need and free:
             take(bs.group_id, free[0])
+    _complete_what_can_be(sessions, chosen)
     return {bs: tuple(sorted(chosen[bs.group_id])) for bs in sessions}
+
+
+def _complete_what_can_be(sessions: list, chosen: dict[str, list[str]]) -> None:
+    """Partial plans: a half-staffed class is not a held session, so move teachers from the
+    most understaffed classes to complete as many classes as possible."""
+    short = [bs for bs in sessions if len(chosen[bs.group_id]) < bs.need]
+    if len(short) < 2:
+        return
+    short.sort(key=lambda bs: (bs.need - len(chosen[bs.group_id]), bs.group_id))
+    pool = [tid for bs in short for tid in chosen[bs.group_id]]
+    for bs in short:
+        chosen[bs.group_id] = []
+    for bs in short:
+        if len(pool) >= bs.need:
+            chosen[bs.group_id], pool = pool[: bs.need], pool[bs.need :]
 
 
 def assign_rooms(built: Built, solver: cp_model.CpSolver, previous: dict) -> dict | None:

@@ -28,6 +28,8 @@ class Weights:
     adjacent_days: int = 10
     # Repair only: an assignment of the previous schedule that is changed.
     change: int = 1000
+    # Partial plans only (scenarios): a teacher-session left unstaffed.
+    unstaffed: int = 100000
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

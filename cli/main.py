@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import typer
 
-from cli import sample_cmds, schedule_cmds, store_cmds, subsidy_cmds, workbook_cmds
+from cli import (
+    sample_cmds,
+    scenario_cmds,
+    schedule_cmds,
+    store_cmds,
+    subsidy_cmds,
+    workbook_cmds,
+)
 
 app = typer.Typer(
     help="课后服务排课与补助工具 / After-school service: rosters, subsidies and scenarios.",
@@ -17,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (workbook_cmds, store_cmds, sample_cmds, schedule_cmds, subsidy_cmds):
+for module in (workbook_cmds, store_cmds, sample_cmds, schedule_cmds, subsidy_cmds, scenario_cmds):
     module.register(app)
 
 

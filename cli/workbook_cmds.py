@@ -31,14 +31,28 @@ def validate(
         raise typer.Exit(EXIT_INVALID)
 
 
+def _evidence_template(path: Path, lang: str) -> Path:
+    from compensation.evidence import write_evidence_template  # only when asked for
+
+    return write_evidence_template(path, lang=lang)
+
+
+# Template kinds: the school workbook, and the subsidy inputs (delivery log, ratings, policy).
+TEMPLATE_KINDS = {"school": write_template, "evidence": _evidence_template}
+
+
 def template(
     out: Annotated[Path, typer.Argument(help=both("wb.cli.template.out"))],
     lang: Annotated[str, typer.Option("--lang", help=both("wb.cli.template.lang"))] = "zh",
+    kind: Annotated[str, typer.Option("--kind", help=both("wb.cli.template.kind"))] = "school",
 ) -> None:
     if lang not in ("zh", "en"):
         typer.echo(both("wb.cli.bad_lang"), err=True)
         raise typer.Exit(EXIT_INVALID)
-    write_template(out, lang=lang)
+    if kind not in TEMPLATE_KINDS:
+        typer.echo(both("wb.cli.bad_kind", kinds=", ".join(TEMPLATE_KINDS)), err=True)
+        raise typer.Exit(EXIT_INVALID)
+    TEMPLATE_KINDS[kind](out, lang=lang)
     typer.echo(both("wb.cli.template.done", path=out))
 
 

@@ -581,8 +581,11 @@ def term_days(b: Built) -> cp_model.LinearExprT:
             ]
             if not vs:
                 continue
+            if t.max_per_day <= 1:
+                days.append(sum(vs))  # at most one session a day: days worked = sessions
+                continue
             worked = m.NewBoolVar(f"worked[{t.teacher_id},{d}]")
-            m.Add(max(1, t.max_per_day) * worked >= sum(vs))
+            m.Add(t.max_per_day * worked >= sum(vs))
             days.append(worked)
     return sum(days)
 

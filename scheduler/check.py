@@ -350,7 +350,8 @@ def _check_locks(school: School, sessions: list[Session], out: list[Violation]) 
         else:
             targets = mine
         if not targets:
-            out.append(_v("lock", lock=n, activity=lk.activity_id))
+            if _lock_has_target(school, lk):  # else it names no session: it fixes nothing
+                out.append(_v("lock", lock=n, activity=lk.activity_id))
             continue
         for s in targets:
             broken = (
@@ -360,3 +361,16 @@ def _check_locks(school: School, sessions: list[Session], out: list[Violation]) 
             )
             if broken:
                 out.append(_v("lock", lock=n, activity=lk.activity_id))
+
+
+def _lock_has_target(school: School, lk) -> bool:
+    """Whether the contract says a session exists for this lock to fix."""
+    expected = _expected(school)
+    if parse_basic_activity_id(lk.activity_id) is not None and lk.slot_id is not None:
+        return any(
+            aid == lk.activity_id and slot == lk.slot_id
+            for (aid, _i), (_k, slot, _n) in expected.items()
+        )
+    if lk.session is not None:
+        return (lk.activity_id, lk.session) in expected
+    return any(aid == lk.activity_id for aid, _i in expected)

@@ -310,12 +310,22 @@ def rule_locks(b: Built) -> None:
                 b.add(False, ("lock", inst.school.locks.index(lk)))
 
 
-def _room_lock(b: Built, a: Activity) -> tuple[str | None, int | None]:
-    """(room_id, session or None) of the activity's room lock, if any."""
-    for lk in b.inst.locks_for(a.activity_id):
-        if lk.room_id is not None:
-            return lk.room_id, lk.session
-    return None, None
+def _room_locks(b: Built, a: Activity) -> tuple[str | None, dict[int, str], bool]:
+    """Room fixed for every session (or None), rooms fixed per session, and whether the
+    activity's room locks can all hold together."""
+    locks = [lk for lk in b.inst.locks_for(a.activity_id) if lk.room_id is not None]
+    whole = {lk.room_id for lk in locks if lk.session is None}
+    per: dict[int, str] = {}
+    ok = len(whole) <= 1
+    for lk in locks:
+        if lk.session is not None:
+            ok = ok and per.get(lk.session, lk.room_id) == lk.room_id
+            per[lk.session] = lk.room_id
+    room_all = next(iter(whole), None)
+    if room_all is not None:
+        ok = ok and all(r == room_all for r in per.values())
+        per = {}  # every session is in room_all already
+    return room_all, per, ok
 
 
 def collect_room_uses(b: Built) -> None:
@@ -323,11 +333,10 @@ def collect_room_uses(b: Built) -> None:
     inst = b.inst
     basic_locks = inst.basic_locks()
     for bs in inst.basic_sessions:
-        locked = next(
-            (lk.room_id for lk in basic_locks.get((bs.group_id, bs.slot_id), []) if lk.room_id),
-            None,
-        )
         key = ("basic", bs.group_id)
+        rooms = {lk.room_id for lk in basic_locks.get((bs.group_id, bs.slot_id), []) if lk.room_id}
+        b.add(len(rooms) <= 1, ("lock_room", bs.group_id))
+        locked = min(rooms) if rooms else None
         if bs.home_room is not None:
             room = inst.school.room_by_id[bs.home_room]
             ok = room.capacity >= bs.students and locked in (None, bs.home_room)
@@ -343,21 +352,21 @@ def collect_room_uses(b: Built) -> None:
     for a in inst.activities:
         need = inst.room_need(a)
         key = ("activity", a.activity_id)
-        room, session = _room_lock(b, a)
-        fixed = kth_session(b, a, session) if (room and session) else {}
+        room_all, per, ok = _room_locks(b, a)
+        b.add(ok, ("lock_room", a.activity_id))
+        for room in [room_all, *per.values()]:
+            if room is not None:
+                b.add(room in inst.rooms_for(need), ("lock_room", a.activity_id))
+        kths = {k: kth_session(b, a, k) for k in per}
         for s in inst.allowed(a):
             held = b.x[a.activity_id, s]
-            if room is not None and not session:
-                fits = room in inst.rooms_for(need)
-                b.add(fits, ("lock_room", a.activity_id))
-                b.room_uses.append(RoomUse(s, held, room_id=room, key=key))
-            elif room is not None:
-                fits = room in inst.rooms_for(need)
-                b.add(fits, ("lock_room", a.activity_id))
-                b.room_uses.append(RoomUse(s, fixed[s], room_id=room, key=key))
-                b.room_uses.append(RoomUse(s, held - fixed[s], need=need, key=key))
-            else:
-                b.room_uses.append(RoomUse(s, held, need=need, key=key))
+            if room_all is not None:
+                b.room_uses.append(RoomUse(s, held, room_id=room_all, key=key))
+                continue
+            for k, room in per.items():
+                b.room_uses.append(RoomUse(s, kths[k][s], room_id=room, key=key))
+            pooled = held - sum(kths[k][s] for k in per) if per else held
+            b.room_uses.append(RoomUse(s, pooled, need=need, key=key))
 
 
 def _subset(inner: RoomNeed, outer: RoomNeed) -> bool:

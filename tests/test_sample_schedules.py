@@ -25,3 +25,14 @@ def test_sample_school_gets_a_valid_schedule(source: Path) -> None:
     result = solve(school, SolveOptions(time_limit=60, workers=2, first_solution=True))
     assert result.report.status in ("optimal", "feasible"), result.report
     assert check(school, rows_of(result.schedule)) == []
+
+
+def test_validate_passes_on_the_whole_sample_county() -> None:
+    """`afterschool validate data/sample_county` exits 0 (no errors) on every workbook."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, ["validate", str(COUNTY)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(SOURCES)} school(s), 0 error(s)" in result.output

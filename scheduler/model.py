@@ -276,7 +276,7 @@ def rule_locks(b: Built) -> None:
         if a is None:
             continue  # basic locks are handled below, per session
         if lk.session is not None and lk.session > a.sessions_per_week:
-            continue  # names no session, so it fixes nothing (the validator warns the school)
+            continue  # names no session, so it fixes nothing (the validator rejects it anyway)
         ind = (
             kth_session(b, a, lk.session)
             if lk.session

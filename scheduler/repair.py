@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from domain.schedule import Placed, Schedule
-from domain.school import Activity, School
+from domain.school import Activity, School, parse_basic_activity_id
 from i18n import t
 from scheduler.instance import Instance
 from scheduler.model import add_objective, build
@@ -23,12 +23,13 @@ class Change:
     activity_id: str
     before: str
     after: str
+    name: str = ""  # what people call the activity, e.g. "美术社团" or "基础托管 三(1)班"
 
     def message(self, lang: str = "zh") -> str:
         return t(
             f"repair.{self.kind}",
             lang,
-            activity=self.activity_id,
+            activity=self.name or self.activity_id,
             before=self.before,
             after=self.after,
         )
@@ -84,7 +85,8 @@ def repair(school: School, previous: Schedule, options: SolveOptions | None = No
             return RepairResult(Result(None, report, built), [])
         schedule = extract(built, solver, _by_key(previous))
         if schedule is not None:
-            return RepairResult(Result(schedule, report, built), diff(previous, schedule))
+            changes = [_named(school, c) for c in diff(previous, schedule)]
+            return RepairResult(Result(schedule, report, built), changes)
     raise AssertionError("explicit room model cannot fail to match rooms")
 
 
@@ -109,6 +111,14 @@ def _keep_literals(built, p: Placed, hint: dict) -> list:
             out.append(var)
             hint[var] = 1
     return out
+
+
+def _named(school: School, change: Change) -> Change:
+    gid = parse_basic_activity_id(change.activity_id)
+    if gid is not None:
+        return replace(change, name=f"基础托管 {gid}")
+    activity = school.activity_by_id.get(change.activity_id)
+    return replace(change, name=activity.name if activity else change.activity_id)
 
 
 def _by_key(previous: Schedule) -> dict[tuple[str, str], Placed]:

@@ -26,10 +26,12 @@ class Change:
     name: str = ""  # what people call the activity, e.g. "美术社团" or "基础托管 三(1)班"
 
     def message(self, lang: str = "zh") -> str:
+        gid = parse_basic_activity_id(self.activity_id)
+        label = t("repair.basic_name", lang, group=gid) if gid else self.name or self.activity_id
         return t(
             f"repair.{self.kind}",
             lang,
-            activity=self.name or self.activity_id,
+            activity=label,
             before=self.before,
             after=self.after,
         )
@@ -114,9 +116,6 @@ def _keep_literals(built, p: Placed, hint: dict) -> list:
 
 
 def _named(school: School, change: Change) -> Change:
-    gid = parse_basic_activity_id(change.activity_id)
-    if gid is not None:
-        return replace(change, name=f"基础托管 {gid}")
     activity = school.activity_by_id.get(change.activity_id)
     return replace(change, name=activity.name if activity else change.activity_id)
 

@@ -74,6 +74,7 @@ TEXT.update({
 })
 
 TEXT.update({
+    "repair.basic_name": ("{group}班基础托管", "basic care of class {group}"),
     "repair.moved": ("{activity} 从 {before} 调到 {after}", "{activity} moved from {before} to {after}"),
     "repair.teachers": ("{activity} 的老师由 {before} 换成 {after}", "{activity}: teachers {before} replaced by {after}"),
     "repair.room": ("{activity} 的场地由 {before} 换成 {after}", "{activity}: room {before} replaced by {after}"),

@@ -1,0 +1,182 @@
+"""Page 数据 / Data: template, upload through the validated door, view and edit sheets."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from domain.school import School
+from store.db import database_url, session_scope
+from store.schools import get_version, save_school, school_hash
+from ui import state
+from ui.state import tr
+from workbook import spec
+from workbook.reader import ReadResult, read_school_bytes
+from workbook.template import write_template
+
+UPLOAD_RESULT = "_data_upload"
+EDIT_RESULT = "_data_edit"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes(language: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        return write_template(Path(folder) / "template.xlsx", lang=language).read_bytes()
+
+
+def save_if_new(school: School, source: str) -> tuple[bool, int]:
+    """Store `school` as a new version unless it equals the latest; (saved, version)."""
+    with session_scope(state.engine()) as session:
+        try:
+            head = get_version(session, school.school_id)
+            if head.content_hash == school_hash(school):
+                return False, head.version
+        except LookupError:
+            pass
+        return True, save_school(session, school, source).version
+
+
+def template_section() -> None:
+    st.subheader(tr("ui.data.template"))
+    st.caption(tr("ui.data.template_help"))
+    left, right = st.columns(2)
+    left.download_button(
+        tr("ui.data.template_zh"),
+        template_bytes("zh"),
+        file_name="课后服务_学校模板.xlsx",
+        mime=XLSX_MIME,
+    )
+    right.download_button(
+        tr("ui.data.template_en"),
+        template_bytes("en"),
+        file_name="afterschool_template.xlsx",
+        mime=XLSX_MIME,
+    )
+
+
+def upload_section() -> None:
+    st.subheader(tr("ui.data.upload"))
+    upload = st.file_uploader(tr("ui.data.upload_help"), type=["xlsx", "zip"], key="upload")
+    if upload is not None:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        # The uploader keeps its file across reruns: read and save each file once.
+        if st.session_state.get(UPLOAD_RESULT, {}).get("digest") != digest:
+            result = read_school_bytes(upload.name, data)
+            outcome = handle_read(result)
+            st.session_state[UPLOAD_RESULT] = {"digest": digest, **outcome}
+            if outcome.get("saved"):
+                st.rerun()  # the sidebar picker must show the new school
+    outcome = st.session_state.get(UPLOAD_RESULT)
+    if outcome:
+        show_outcome(outcome)
+
+
+def handle_read(result: ReadResult) -> dict:
+    """Save a valid school as a new version; the outcome a page shows for it."""
+    if result.school is None:
+        return {"ok": False, "problems": result.problems.items}
+    saved, version = save_if_new(result.school, result.source)
+    if saved:
+        state.choose_school(result.school.school_id)
+    return {
+        "ok": True,
+        "saved": saved,
+        "school_id": result.school.school_id,
+        "version": version,
+        "problems": result.problems.warnings,
+    }
+
+
+def show_outcome(outcome: dict) -> None:
+    if not outcome["ok"]:
+        errors = [p for p in outcome["problems"] if p.severity == "error"]
+        st.error(tr("ui.data.invalid", errors=len(errors)))
+    elif outcome["saved"]:
+        st.success(tr("ui.data.saved", school=outcome["school_id"], version=outcome["version"]))
+    else:
+        st.info(tr("ui.data.unchanged", school=outcome["school_id"], version=outcome["version"]))
+    if outcome["problems"]:
+        state.problems_table(outcome["problems"])
+
+
+def sheets_section(school: School, version: int) -> None:
+    language = state.lang()
+    frames = state.sheet_frames(database_url(), school.school_id, version, language)
+    st.subheader(tr("ui.data.sheets", name=school.info.name, version=version))
+    st.caption(
+        tr(
+            "ui.data.sizes",
+            teachers=len(school.teachers),
+            groups=len(school.groups),
+            activities=len(school.activities),
+            rooms=len(school.rooms),
+            slots=len(school.slots),
+        )
+    )
+    tabs = st.tabs([state.sheet_title(s, language) for s in spec.SHEETS])
+    for tab, sheet in zip(tabs, spec.SHEETS, strict=True):
+        with tab:
+            if sheet.key in state.EDITABLE_SHEETS:
+                edit_form(school, sheet, frames[sheet.key], version)
+            else:
+                st.dataframe(frames[sheet.key], width="stretch")
+
+
+def edit_form(school: School, sheet: spec.Sheet, frame: pd.DataFrame, version: int) -> None:
+    """An in-place editor; saving re-reads the whole workbook through the upload door."""
+    key = f"edit_{sheet.key}_{school.school_id}_{version}_{state.lang()}"
+    with st.form(key, border=False):
+        edited = st.data_editor(
+            frame,
+            key=f"{key}_editor",
+            num_rows="dynamic",
+            width="stretch",
+            column_config={c: st.column_config.TextColumn(c) for c in frame.columns},
+        )
+        submitted = st.form_submit_button(tr("ui.data.validate_save"), type="primary")
+    st.caption(tr("ui.data.edit_help"))
+    if submitted:
+        edited = edited.dropna(how="all")
+        result = state.revalidate(
+            school, {sheet.key: edited}, state.lang(), state.sheet_title(sheet, state.lang())
+        )
+        outcome = handle_edit(result, school.school_id, sheet.key)
+        if outcome.get("saved"):
+            state.flash(
+                "success", tr("ui.data.saved", school=school.school_id, version=outcome["version"])
+            )
+            st.rerun()
+        st.session_state[EDIT_RESULT] = {**outcome, "sheet": key}
+    shown = st.session_state.get(EDIT_RESULT)
+    if shown and shown["sheet"] == key:
+        show_outcome(shown)
+
+
+def handle_edit(result: ReadResult, school_id: str, sheet_key: str) -> dict:
+    if result.school is not None and result.school.school_id != school_id:
+        # The school sheet is not edited here, so this cannot happen; refuse rather than fork.
+        return {"ok": False, "problems": result.problems.items}
+    return handle_read(ReadResult(result.school, result.problems, f"ui:edit:{sheet_key}"))
+
+
+def render() -> None:
+    st.header(tr("ui.nav.data"))
+    left, right = st.columns([1, 2])
+    with left:
+        template_section()
+    with right:
+        upload_section()
+    st.divider()
+    summary = state.need_school()
+    school, version, _ = state.school(summary.school_id)
+    sheets_section(school, version)
+
+
+if __name__ == "__main__":
+    render()

@@ -698,6 +698,14 @@ def test_student_clash_through_enrolments() -> None:
         enrolments=(Enrolment("S001", "P"), Enrolment("S002", "Q")),
     )
     assert check(apart, bad) == []
+    # One slot for both clubs: the shared student makes it impossible.
+    forced = make(
+        activities=(A("P", allowed_slots=("D1A",)), A("Q", allowed_slots=("D1A",))),
+        rooms=school.rooms,
+        enrolments=school.enrolments,
+    )
+    assert status(forced) == "infeasible"
+    assert status(make(activities=forced.activities, rooms=school.rooms)) == "optimal"
 
 
 def test_student_clash_with_class_activity() -> None:
@@ -716,6 +724,13 @@ def test_student_clash_with_class_activity() -> None:
     bad = moved(school, rows, "P#1", "D1A")
     bad = tampered(bad, "P#1", room_id=({"R1", "R2"} - {field_of(rows, "W#1", "room_id")}).pop())
     flags(check(school, bad), "student_clash", student="S001", slot="D1A", things="P, W")
+    forced = make(
+        groups=school.groups,
+        activities=(A("P", allowed_slots=("D1A",)), school.activities[1]),
+        rooms=school.rooms,
+        enrolments=school.enrolments,
+    )
+    assert status(forced) == "infeasible"
 
 
 def test_club_students_may_leave_basic_care() -> None:

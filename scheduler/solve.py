@@ -15,6 +15,7 @@ from domain.schedule import Placed, Schedule, Unstaffed
 from domain.school import School
 from scheduler.instance import Instance
 from scheduler.model import Built, build
+from scheduler.warmstart import greedy_hint
 from scheduler.weights import Weights
 
 STATUS = {
@@ -46,6 +47,7 @@ class SolveOptions:
     log: bool = False
     first_solution: bool = False  # stop at the first valid schedule (tests, quick previews)
     partial: bool = False  # scenarios: leave sessions unstaffed rather than fail
+    warm_start: bool = True  # start the search from a quick greedy week (scheduler/warmstart)
 
 
 @dataclass
@@ -140,7 +142,10 @@ def solve(school: School, options: SolveOptions | None = None, hint: dict | None
     inst = Instance(school)
     for explicit in (False, True):
         built = build(inst, options.weights, explicit_rooms=explicit, partial=options.partial)
-        hint_vars = _hint_vars(built, hint) if hint else None
+        if hint:
+            hint_vars = _hint_vars(built, hint)
+        else:
+            hint_vars = greedy_hint(built) if options.warm_start else None
         solver, status, watcher, seconds = run_solver(built, options, hint_vars)
         report = report_of(built, solver, status, watcher, seconds, options)
         if report.status not in ("optimal", "feasible"):

@@ -1,0 +1,242 @@
+"""County in, results out: read -> build -> schedule (pool/Dask, cached) -> money -> totals.
+
+`run_scenario` works on School values (tests, the app); `run_county` reads a county folder
+first. `write_run` stores a run folder that `load_run` (and `scenario compare`) reads back:
+
+    schools.csv     one row per school and stage (every number the totals add up)
+    unstaffed.csv   sessions a partial plan could not staff: school, skill, slot, missing
+    failures.csv    schools that could not be read, scheduled or priced
+    summary.json    county totals, by stage / location, run statistics
+    scenario.toml   the levers as run
+    report.xlsx / report.html
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from domain.school import School
+from scenarios.aggregate import Aggregates, aggregate, rows_frame, unstaffed_frame
+from scenarios.build import build_county
+from scenarios.engine import Cache, Event, RunStats, schedule_schools
+from scenarios.levers import Scenario, build_scenario, to_toml
+from scenarios.money import SchoolResult, school_result
+from workbook.reader import find_school_sources, read_school
+
+FAILURE_COLUMNS = ("school_id", "step", "status", "reason")
+
+
+@dataclass
+class RunResult:
+    scenario: Scenario
+    results: dict[str, SchoolResult]
+    failures: list[dict]
+    stats: RunStats
+    aggregates: Aggregates
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[dict]:
+        return [r for sid in sorted(self.results) for r in self.results[sid].rows]
+
+    @property
+    def unstaffed(self) -> list[dict]:
+        return [u for sid in sorted(self.results) for u in self.results[sid].unstaffed]
+
+
+def load_towns(county_dir: Path | str) -> dict[str, str]:
+    """school_id -> town from the county's optional `county.csv` summary (used by the
+    rotation lever and the reports); {} when absent."""
+    path = Path(county_dir) / "county.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return {
+            r["school_id"]: r.get("town") or "" for r in csv.DictReader(f) if r.get("school_id")
+        }
+
+
+def read_schools(county_dir: Path | str) -> tuple[dict[str, School], list[dict]]:
+    """Every readable school of the folder, and a failure row for each one that is not."""
+    schools, failures = {}, []
+    for source in find_school_sources(county_dir):
+        result = read_school(source)
+        if result.school is None:
+            reason = "; ".join(p.render() for p in result.problems.errors[:3])
+            failures.append(
+                {"school_id": source.stem, "step": "read", "status": "invalid", "reason": reason}
+            )
+        else:
+            schools[result.school.school_id] = result.school
+    return schools, failures
+
+
+def run_scenario(
+    schools: dict[str, School],
+    scenario: Scenario,
+    towns: dict[str, str] | None = None,
+    engine: str = "local",
+    workers: int = 2,
+    address: str | None = None,
+    cache: Cache | None = None,
+    progress: Callable[[Event], None] | None = None,
+    failures: list[dict] | None = None,
+) -> RunResult:
+    towns = towns or {}
+    failures = list(failures or [])
+    t0 = time.perf_counter()
+    built = build_county(schools, scenario, towns)
+    t1 = time.perf_counter()
+    ordered = [built[sid] for sid in sorted(built)]
+    outcomes, stats = schedule_schools(
+        ordered, scenario.solver, engine, workers, address, cache, progress
+    )
+    t2 = time.perf_counter()
+    results: dict[str, SchoolResult] = {}
+    for sid in sorted(outcomes):
+        outcome = outcomes[sid]
+        if not outcome.ok:
+            reason = outcome.error or outcome.status
+            failures.append(
+                {"school_id": sid, "step": "solve", "status": outcome.status, "reason": reason}
+            )
+            continue
+        try:
+            results[sid] = school_result(built[sid], outcome, scenario, towns.get(sid, ""))
+        except Exception as exc:  # a school that cannot be priced is reported, not fatal
+            reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            failures.append(
+                {"school_id": sid, "step": "money", "status": "error", "reason": reason}
+            )
+    rows = [r for sid in sorted(results) for r in results[sid].rows]
+    gaps = [u for sid in sorted(results) for u in results[sid].unstaffed]
+    aggregates = aggregate(rows_frame(rows), unstaffed_frame(gaps))
+    t3 = time.perf_counter()
+    timings = {
+        "build_seconds": round(t1 - t0, 3),
+        "schedule_seconds": round(t2 - t1, 3),
+        "money_seconds": round(t3 - t2, 3),
+    }
+    return RunResult(scenario, results, failures, stats, aggregates, timings)
+
+
+def run_county(county_dir: Path | str, scenario: Scenario, **kwargs: object) -> RunResult:
+    """Read the county folder, then `run_scenario` (unreadable schools become failures)."""
+    t0 = time.perf_counter()
+    schools, failures = read_schools(county_dir)
+    read_seconds = round(time.perf_counter() - t0, 3)
+    result = run_scenario(
+        schools, scenario, towns=load_towns(county_dir), failures=failures, **kwargs
+    )
+    result.timings = {"read_seconds": read_seconds, **result.timings}
+    return result
+
+
+# ------------------------------------------------------------------ run folders
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def summary_of(result: RunResult) -> dict:
+    agg = result.aggregates
+    stats = asdict(result.stats)
+    times = sorted(stats.pop("solve_seconds"))
+    stats["solve_seconds_total"] = round(sum(times), 3)
+    stats["solve_seconds_max"] = times[-1] if times else 0.0
+    stats["solve_seconds_median"] = times[len(times) // 2] if times else 0.0
+
+    def records(frame: pd.DataFrame) -> list[dict]:
+        return [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+    return {
+        "scenario": {
+            "id": result.scenario.scenario_id,
+            "name_zh": result.scenario.name_zh,
+            "name_en": result.scenario.name_en,
+            "term": result.scenario.term.term_id,
+            "term_months": result.scenario.term.months,
+        },
+        "county": {k: _clean(v) for k, v in agg.county.items()},
+        "by_stage": records(agg.by_stage),
+        "by_location": records(agg.by_location),
+        "stats": stats,
+        "timings": result.timings,
+        "failures": len(result.failures),
+    }
+
+
+def write_run(
+    result: RunResult, out: Path | str, lang: str = "zh", report: bool = True
+) -> dict[str, Path]:
+    """Write the run folder (see module doc); returns the paths written."""
+    from scenarios.report import write_run_report
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "schools": out / "schools.csv",
+        "unstaffed": out / "unstaffed.csv",
+        "failures": out / "failures.csv",
+        "summary": out / "summary.json",
+        "scenario": out / "scenario.toml",
+    }
+    rows_frame(result.rows).to_csv(paths["schools"], index=False, encoding="utf-8-sig")
+    unstaffed_frame(result.unstaffed).to_csv(paths["unstaffed"], index=False, encoding="utf-8-sig")
+    pd.DataFrame(result.failures, columns=list(FAILURE_COLUMNS)).to_csv(
+        paths["failures"], index=False, encoding="utf-8-sig"
+    )
+    paths["summary"].write_text(
+        json.dumps(summary_of(result), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    paths["scenario"].write_text(to_toml(result.scenario), encoding="utf-8")
+    if report:
+        paths.update(write_run_report(load_run(out), out, lang))
+    return paths
+
+
+@dataclass
+class RunData:
+    """A run folder read back: enough to report and compare without rerunning."""
+
+    folder: Path
+    scenario: Scenario
+    summary: dict
+    aggregates: Aggregates
+    failures: pd.DataFrame
+
+    def name(self, lang: str = "zh") -> str:
+        return self.scenario.name(lang)
+
+
+def load_run(folder: Path | str) -> RunData:
+    import tomllib
+
+    folder = Path(folder)
+    scenario = build_scenario(
+        tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8")), "scenario.toml"
+    )
+    text = {"school_id": str, "name": str, "town": str, "slot_id": str, "activity_id": str}
+    rows = pd.read_csv(
+        folder / "schools.csv", encoding="utf-8-sig", dtype=text, keep_default_na=False
+    )
+    gaps = pd.read_csv(
+        folder / "unstaffed.csv", encoding="utf-8-sig", dtype=text, keep_default_na=False
+    )
+    failures = pd.read_csv(
+        folder / "failures.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return RunData(folder, scenario, summary, aggregate(rows, gaps), failures)

@@ -627,16 +627,25 @@ def term_adjacent_days(b: Built) -> cp_model.LinearExprT:
 
 
 def add_soft_terms(b: Built) -> None:
-    """Sum the weighted penalty terms into one objective, keeping each term for the report."""
-    spread, deviation = term_fairness(b)
-    b.terms = {
-        "spread": spread,
-        "fair_share": deviation,
-        "homeroom": term_homeroom(b),
-        "days": term_days(b),
-        "external": term_external(b),
-        "adjacent_days": term_adjacent_days(b),
+    """Sum the weighted penalty terms into one objective, keeping each term for the report.
+
+    A term whose weight is 0 is not built at all: it could not change the answer and only
+    makes the model larger (scenarios switch every preference off).
+    """
+    w = b.weights.as_dict()
+    b.terms = {}
+    if w["spread"] or w["fair_share"]:
+        spread, deviation = term_fairness(b)
+        b.terms.update(spread=spread, fair_share=deviation)
+    builders = {
+        "homeroom": term_homeroom,
+        "days": term_days,
+        "external": term_external,
+        "adjacent_days": term_adjacent_days,
     }
+    for name, term in builders.items():
+        if w[name]:
+            b.terms[name] = term(b)
     unstaffed = sum(b.short.values()) + sum(
         b.inst.school.activity_by_id[aid].staff * var for aid, var in b.missing.items()
     )

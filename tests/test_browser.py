@@ -92,6 +92,8 @@ def test_schedule_a_school_in_a_real_browser(app_url: str) -> None:
         # Switch to English: the title and the solve button follow.
         page.get_by_text(t("lang.name", "en"), exact=True).click()
         expect(page.get_by_text(t("app.title", "en")).first).to_be_visible()
-        expect(page.get_by_role("button", name=t("ui.sched.solve", "en"), exact=True)).to_be_visible()
+        expect(
+            page.get_by_role("button", name=t("ui.sched.solve", "en"), exact=True)
+        ).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "browser-schedule-en.png"), full_page=True)
         browser.close()

@@ -80,7 +80,7 @@ def grid(school: School, sessions: list[Placed], view: str, lang: str) -> pd.Dat
     ).reindex(index=periods(school), columns=cols)
     table.index.name = t("ui.sched.period", lang)
     table.columns.name = None
-    return table.fillna("")
+    return table.astype(object).fillna("")  # an empty grid is all-NaN float: make it text
 
 
 def sessions_frame(school: School, schedule: Schedule, lang: str) -> pd.DataFrame:

@@ -115,9 +115,9 @@ def compare(folders: list[Path]) -> None:
     runs = [load_run(f) for f in folders]
     for title, frame in compare_tables(runs, lang()).items():
         st.subheader(title)
-        st.dataframe(frame, hide_index=True, use_container_width=True)
+        st.dataframe(frame, hide_index=True, width="stretch")
     for fig in run_charts(runs, lang()):
-        st.plotly_chart(fig, use_container_width=True)
+        st.plotly_chart(fig, width="stretch")
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_compare_report(runs, tmp, lang())
         buffer = io.BytesIO()

@@ -62,4 +62,7 @@ def main() -> None:
     page.run()
 
 
-main()
+# Streamlit runs this file as __main__; a worker process of the scenario pool (spawn)
+# imports it as __mp_main__ and must not start the app.
+if __name__ == "__main__":
+    main()

@@ -108,7 +108,8 @@ def run_sizes(sizes: list[str], time_limit: float, workers: int) -> str:
     started_at = machine()
     out = [
         f"Command: `uv run python bench/bench_scheduler.py --sizes {' '.join(sizes)} "
-        f"--time-limit {time_limit:g}` (CP-SAT with {workers} workers; greedy and HiGHS "
+        f"--time-limit {time_limit:g} --workers {workers}` (CP-SAT with {workers} workers, 0 = "
+        "all cores; greedy and HiGHS "
         "(single thread) run in the same process, one after the other).",
         "",
         f"Machine: {started_at}.",
@@ -234,7 +235,8 @@ def run_county(folder: Path, time_limit: float, workers: int) -> str:
     solve_s = time.perf_counter() - t1
     lines = [
         f"Command: `uv run python bench/bench_scheduler.py --county --county-time-limit "
-        f"{time_limit:g}` ({workers} CP-SAT workers, schools one after the other).",
+        f"{time_limit:g} --workers {workers}` ({workers} CP-SAT workers, 0 = all cores; "
+        "schools one after the other).",
         "",
         f"Machine: {started_at}.",
         "",

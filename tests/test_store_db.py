@@ -28,16 +28,22 @@ def test_url_from_home_then_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert database_url() == "postgresql://u@h/db"
 
 
-def test_init_creates_every_registered_table(tmp_path: Path) -> None:
+def test_sqlite_file_folder_is_created(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'a.db'}")
+    init_db(engine)
+    assert (tmp_path / "sub" / "a.db").exists()
+
+
+def test_init_creates_every_registered_table(store_url: str) -> None:
+    engine = make_engine(store_url)
     init_db(engine)
     init_db(engine)  # idempotent
     assert set(inspect(engine).get_table_names()) == set(SQLModel.metadata.tables)
     assert {"school_version", "schedule_version", "schedule_row"} <= set(SQLModel.metadata.tables)
 
 
-def test_session_scope_rolls_back_on_error(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+def test_session_scope_rolls_back_on_error(store_url: str) -> None:
+    engine = make_engine(store_url)
     init_db(engine)
     with pytest.raises(RuntimeError), session_scope(engine) as session:
         save_school(session, example_school(), "a.xlsx")

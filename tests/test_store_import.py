@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
@@ -46,8 +46,8 @@ def cli(*args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def url(store_url: str) -> str:
+    return store_url
 
 
 @pytest.fixture
@@ -61,7 +61,11 @@ def engine(url: str) -> Engine:
 def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding two versions of a school and a schedule, built once."""
     folder = tmp_path_factory.mktemp("seed")
-    engine = make_engine(f"sqlite:///{folder / 'seed.db'}")
+    _seed(make_engine(f"sqlite:///{folder / 'seed.db'}"), folder)
+    return folder / "seed.db"
+
+
+def _seed(engine: Engine, folder: Path) -> None:
     init_db(engine)
     school = example_school()
     first = write_xlsx(school, folder / "v1.xlsx")
@@ -72,13 +76,15 @@ def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with session_scope(engine) as session:
         save_schedule(session, Schedule("007", (placed,)), 1, "h", "optimal", {"n": 1})
     engine.dispose()
-    return folder / "seed.db"
 
 
 @pytest.fixture
 def seeded(seed_file: Path, url: str, tmp_path: Path) -> Engine:
-    """A fresh copy of the seeded database at `url`."""
-    shutil.copy(seed_file, tmp_path / "store.db")
+    """A fresh copy of the seeded database at `url` (built in place on PostgreSQL)."""
+    if url.startswith("sqlite"):
+        shutil.copy(seed_file, make_url(url).database)
+    else:
+        _seed(make_engine(url), tmp_path)
     return make_engine(url)
 
 

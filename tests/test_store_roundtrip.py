@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -16,13 +17,20 @@ from strategies import schools
 from workbook.writer import write_xlsx
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    # new_store_url hands out a fresh database per call, so examples do not share one.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(school=schools(), lang=st.sampled_from(["en", "zh"]))
-def test_workbook_store_round_trip(school: School, lang: str) -> None:
+def test_workbook_store_round_trip(
+    school: School, lang: str, new_store_url: Callable[[], str]
+) -> None:
     # One fresh folder per example: hypothesis runs many examples in one test call.
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        engine = make_engine(f"sqlite:///{folder / 'store.db'}")
+        engine = make_engine(new_store_url())
         init_db(engine)
         first = import_paths(engine, [write_xlsx(school, folder / "in.xlsx", lang=lang)])
         assert first.ok, [p.render() for p in first.errors]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -25,8 +24,8 @@ from strategies import example_school
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+def engine(store_url: str) -> Engine:
+    engine = make_engine(store_url)
     init_db(engine)
     return engine
 

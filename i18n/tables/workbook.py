@@ -271,6 +271,9 @@ TEXT = {
     ),
     "wb.cli.template.done": ("模板已写出：{path}", "template written: {path}"),
     "wb.cli.bad_lang": ("语言只能是 zh 或 en", "the language must be zh or en"),
-    "wb.cli.template.kind": ("模板种类：school 学校数据，evidence 补助用的课时记录、评价和政策", "template kind: school (the school workbook) or evidence (delivery log, ratings, policy for subsidies)"),
+    "wb.cli.template.kind": (
+        "模板种类：school 学校数据，evidence 补助用的课时记录、评价和政策",
+        "template kind: school (the school workbook) or evidence (delivery log, ratings, policy for subsidies)",
+    ),
     "wb.cli.bad_kind": ("模板种类只能是：{kinds}", "the template kind must be one of: {kinds}"),
 }

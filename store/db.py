@@ -12,15 +12,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlmodel import Session, create_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = "afterschool.db"
 # Modules that register tables on SQLModel.metadata; optional ones may not exist yet.
 TABLE_MODULES = ("store.models",)
 OPTIONAL_TABLE_MODULES = ("store.subsidy_runs",)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The schema the first release created with `create_all`, before migrations existed.
+FIRST_REVISION = "0001"
+FIRST_SCHEMA_TABLE = "school_version"
 
 
 def database_url() -> str:
@@ -73,11 +79,27 @@ def register_tables() -> None:
                 raise
 
 
-def init_db(engine: Engine) -> None:
-    """Create every registered table that does not exist yet (idempotent)."""
-    register_tables()
-    with engine.begin() as connection:  # one transaction: all tables or none
-        SQLModel.metadata.create_all(connection)
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's settings in code (no alembic.ini), bound to `connection`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def init_db(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (default: the newest) with Alembic; idempotent.
+
+    A database made by the first release has the tables but no `alembic_version`: it is
+    stamped as the first revision, then upgraded like any other. One transaction, so a
+    failed or killed upgrade leaves the schema as it was.
+    """
+    with engine.begin() as connection:
+        config = alembic_config(connection)
+        tables = set(inspect(connection).get_table_names())
+        if FIRST_SCHEMA_TABLE in tables and "alembic_version" not in tables:
+            command.stamp(config, FIRST_REVISION)
+        command.upgrade(config, revision)
 
 
 @contextmanager

@@ -38,7 +38,7 @@ def test_init_creates_every_registered_table(store_url: str) -> None:
     engine = make_engine(store_url)
     init_db(engine)
     init_db(engine)  # idempotent
-    assert set(inspect(engine).get_table_names()) == set(SQLModel.metadata.tables)
+    assert set(inspect(engine).get_table_names()) == {*SQLModel.metadata.tables, "alembic_version"}
     assert {"school_version", "schedule_version", "schedule_row"} <= set(SQLModel.metadata.tables)
 
 

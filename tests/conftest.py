@@ -23,6 +23,9 @@ from sqlalchemy.pool import NullPool
 BASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = make_url(BASE_URL).get_backend_name() == "postgresql" if BASE_URL else False
 SCHEMA_PREFIX = "t_"
+# Schemas carry the test process's pid, so parallel test runs on one server (several
+# developers, or CI jobs) never drop each other's schemas.
+OWN_PREFIX = f"{SCHEMA_PREFIX}{os.getpid()}_"
 
 
 def schema_url(base: str, schema: str) -> str:
@@ -38,21 +41,37 @@ def pg_admin() -> Iterator[Engine | None]:
         yield None
         return
     engine = create_engine(BASE_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    _drop_test_schemas(engine)  # leftovers of an interrupted earlier run
+    _drop_test_schemas(engine, _orphaned)  # leftovers of interrupted earlier runs
     yield engine
-    _drop_test_schemas(engine)
+    _drop_test_schemas(engine, lambda name: name.startswith(OWN_PREFIX))
     engine.dispose()
 
 
-def _drop_test_schemas(engine: Engine) -> None:
+def _orphaned(schema: str) -> bool:
+    """A test schema whose process is gone (same machine; other hosts' look alive)."""
+    pid = schema.removeprefix(SCHEMA_PREFIX).split("_", 1)[0]
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _drop_test_schemas(engine: Engine, which: Callable[[str], bool]) -> None:
     with engine.connect() as conn:
         conn.execute(text("SET lock_timeout = '10s'"))
-        names = list(
-            conn.execute(
+        names = [
+            name
+            for name in conn.execute(
                 text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
                 {"p": SCHEMA_PREFIX + "%"},
             ).scalars()
-        )
+            if which(name)
+        ]
         for start in range(0, len(names), 20):  # one statement per batch: far fewer syncs
             batch = ", ".join(f'"{name}"' for name in names[start : start + 20])
             conn.execute(text(f"DROP SCHEMA IF EXISTS {batch} CASCADE"))
@@ -68,7 +87,7 @@ def new_store_url(pg_admin: Engine | None, tmp_path: Path) -> Callable[[], str]:
         count += 1
         if pg_admin is None:
             return f"sqlite:///{tmp_path / f'store{count}.db'}"
-        schema = f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:16]}"
+        schema = f"{OWN_PREFIX}{uuid.uuid4().hex[:16]}"
         with pg_admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         return schema_url(BASE_URL, schema)

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from compensation.allocate import yuan
 from compensation.run import SubsidyResult
+from workbook.safety import csv_row, save_workbook
 
 PAYROLL_COLUMNS = [
     # (key, zh header, en header)
@@ -84,8 +85,8 @@ def write_payroll_csv(result: SubsidyResult, scheme: str, path: Path, lang: str 
         w = csv.writer(fh)
         w.writerow(_headers(PAYROLL_COLUMNS, lang))
         for r in rows:
-            w.writerow([r[k] for k, _, _ in PAYROLL_COLUMNS])
-        w.writerow(_totals(result, scheme, lang))
+            w.writerow(csv_row(r[k] for k, _, _ in PAYROLL_COLUMNS))
+        w.writerow(csv_row(_totals(result, scheme, lang)))
     return path
 
 
@@ -155,7 +156,7 @@ def write_payroll_xlsx(
     ws.append(sign)
     ws.freeze_panes = "A3"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 
@@ -199,7 +200,7 @@ def write_comparison(result: SubsidyResult, folder: Path, lang: str = "zh") -> l
     with open(csv_path, "w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(headers)
-        w.writerows(rows)
+        w.writerows(csv_row(r) for r in rows)
     wb = Workbook()
     ws = wb.active
     ws.title = "对比" if lang == "zh" else "comparison"
@@ -213,7 +214,7 @@ def write_comparison(result: SubsidyResult, folder: Path, lang: str = "zh") -> l
     for k, v in result.comparison.summary.items() if result.comparison else []:
         ws3.append([k, v])
     xlsx_path = folder / "comparison.xlsx"
-    wb.save(xlsx_path)
+    save_workbook(wb, xlsx_path)
     return [csv_path, xlsx_path]
 
 

@@ -25,6 +25,7 @@ from compensation.delivery import planned_from_schedule
 from compensation.policy import Term
 from domain.schedule import Placed, Schedule
 from domain.school import School, basic_activity_id
+from workbook.safety import csv_dict, csv_unescape_dict
 
 DEFAULT_SEED = 2025
 
@@ -302,7 +303,7 @@ def _write_csv(path: Path, rows: list[dict[str, object]], cols: list[str]) -> No
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in rows:
-            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in cols})
+            w.writerow(csv_dict({k: ("" if r.get(k) is None else r.get(k)) for k in cols}))
 
 
 SAMPLE_POLICY = """\
@@ -346,7 +347,7 @@ def read_schedule_csv(path: Path, school_id: str | None = None) -> Schedule:
     """A schedule file of the data contract (one row per teacher per session)."""
     sessions: dict[tuple[str, int], dict[str, object]] = {}
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
+        for row in map(csv_unescape_dict, csv.DictReader(fh)):
             key = (row["activity_id"], int(row["session"]))
             s = sessions.setdefault(key, {**row, "teachers": []})
             if row.get("teacher_id"):

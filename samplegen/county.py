@@ -18,6 +18,7 @@ from pathlib import Path
 from domain.school import School
 from samplegen import names
 from samplegen.build import CLASS_SIZE, OPT_IN_SHARE, SchoolPlan, build_school
+from workbook.safety import csv_dict
 from workbook.writer import write_xlsx
 
 DEFAULT_SEED = 2021  # the year "double reduction" began
@@ -239,7 +240,7 @@ def write_summary(schools: list[School], path: Path) -> Path:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for s in schools:
-            writer.writerow(summary_row(s, f"{s.school_id}.xlsx"))
+            writer.writerow(csv_dict(summary_row(s, f"{s.school_id}.xlsx")))
     return path
 
 

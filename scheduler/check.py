@@ -16,6 +16,7 @@ from pathlib import Path
 from domain.schedule import SCHEDULE_COLUMNS, Schedule
 from domain.school import School, minutes, parse_basic_activity_id
 from i18n import t
+from workbook.safety import csv_unescape_dict
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Session:
 def read_schedule_csv(path: Path | str) -> list[dict[str, str]]:
     """Rows of a schedule file (UTF-8 with or without BOM)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [csv_unescape_dict(row) for row in csv.DictReader(fh)]
 
 
 def rows_of(schedule: Schedule) -> list[dict[str, str]]:

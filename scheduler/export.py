@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain.schedule import SCHEDULE_COLUMNS, UNSTAFFED_COLUMNS, Placed, Schedule
 from domain.school import DAY_NAMES_EN, School, minutes, parse_basic_activity_id
 from i18n import TABLE, t
+from workbook.safety import csv_dict, save_workbook
 from workbook.spec import DAY_NAMES_ZH
 
 BOM_UTF8 = "utf-8-sig"  # Excel on Windows needs the BOM to read UTF-8 as UTF-8
@@ -37,7 +38,7 @@ def _write_csv(path: Path | str, columns: Iterable[str], rows: Iterable[dict]) -
     with open(path, "w", encoding=BOM_UTF8, newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(columns))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_dict(row) for row in rows)  # formula-like text made inert
     return path
 
 
@@ -169,7 +170,7 @@ def write_schedule_xlsx(
             "export.heading", lang, school=school.info.name, view=t(f"export.sheet.{view}", lang)
         )
         _grid_sheet(ws, school, heading, blocks, lang)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 

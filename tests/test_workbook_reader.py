@@ -378,7 +378,7 @@ def test_upload_refuses_bombs_and_junk() -> None:
     with zipfile.ZipFile(buffer, "w") as archive:
         for i in range(201):
             archive.writestr(f"{i}.csv", "a,b\n")
-    assert codes(read_school_bytes("many.zip", buffer.getvalue())) == ["wb.file.too_big"]
+    assert codes(read_school_bytes("many.zip", buffer.getvalue())) == ["wb.zip.too_many"]
     assert codes(read_school_bytes("x.zip", b"not a zip")) == ["wb.file.bad_zip"]
     assert codes(read_school_bytes("x.pdf", b"%PDF")) == ["wb.file.upload_type"]
     assert codes(read_school_bytes("x.xlsx", b"")) == ["wb.file.empty_file"]

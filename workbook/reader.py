@@ -36,13 +36,14 @@ from domain.school import (
     Teacher,
     minutes,
 )
-from workbook import cells, spec
+from workbook import cells, safety, spec
 from workbook.spec import Sheet
 
-# Limits for uploads (zip bombs, absurd archives).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_MEMBERS = 200
+# Per sheet: far beyond any school (a large one has ~20,000 enrolment rows), low enough
+# that a hostile sheet cannot exhaust memory. Cells right of MAX_COLUMNS are not read.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_SCANNED_CELLS = 10_000_000  # cells openpyxl hands over, blank or not
 
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, or an encrypted workbook
@@ -118,31 +119,68 @@ def _xlsx_sheets(data: bytes, file: str, problems: Problems) -> list[RawSheet] |
         else:
             problems.error("wb.file.not_xlsx", file=file)
         return None
+    archive = safety.open_archive(data, file, problems)  # zip bombs stop here
+    if archive is None:
+        return None
+    archive.close()
     # openpyxl is imported here so that CSV-only callers do not pay for it.
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # any failure inside openpyxl means the file is broken
-        problems.error("wb.file.corrupt", file=file, reason=_reason(exc))
+        _broken(exc, file, problems)
         return None
     try:
         sheets = []
         for ws in wb.worksheets:
             # Dimensions written by other tools can be wrong; read every cell present.
             ws.reset_dimensions()
-            rows = [
-                (number, row)
-                for number, row in enumerate(ws.iter_rows(values_only=True), start=1)
-                if any(not cells.is_blank(v) for v in row)
-            ]
-            sheets.append(RawSheet(ws.title, ws.title, rows))
+            sheets.append(_worksheet(ws, file, problems))
     except Exception as exc:
-        problems.error("wb.file.corrupt", file=file, reason=_reason(exc))
+        _broken(exc, file, problems)
         return None
     finally:
         wb.close()
     return sheets
+
+
+def _broken(exc: BaseException, file: str, problems: Problems) -> None:
+    """Why openpyxl failed. XML entity declarations (billion laughs, quadratic blowup) are
+    refused by defusedxml, which openpyxl uses once installed; openpyxl wraps its error."""
+    from defusedxml import DefusedXmlException
+
+    chain: list[BaseException] = [exc]
+    while len(chain) < 20 and (chain[-1].__cause__ or chain[-1].__context__) is not None:
+        chain.append(chain[-1].__cause__ or chain[-1].__context__)  # type: ignore[arg-type]
+    if any(isinstance(e, DefusedXmlException) for e in chain):
+        problems.error("wb.file.xml_entities", file=file)
+    else:
+        problems.error("wb.file.corrupt", file=file, reason=_reason(exc))
+
+
+def _worksheet(ws, file: str, problems: Problems) -> RawSheet:
+    """A worksheet's non-blank rows, within the sheet limits (else unreadable, reported)."""
+    rows: list[tuple[int, tuple[object, ...]]] = []
+    scanned = 0
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        scanned += len(row) + 1
+        if any(not cells.is_blank(v) for v in row):
+            rows.append((number, row[:MAX_COLUMNS]))
+        if scanned > MAX_SCANNED_CELLS or len(rows) > MAX_ROWS:
+            _too_many_rows(ws.title, file, problems)
+            return RawSheet(ws.title, ws.title, [], unreadable=True)
+    return RawSheet(ws.title, ws.title, rows)
+
+
+def _too_many_rows(sheet: str, file: str, problems: Problems) -> None:
+    problems.error(
+        "wb.sheet.too_big",
+        file=file,
+        sheet=sheet,
+        max_rows=MAX_ROWS,
+        max_cells=MAX_SCANNED_CELLS,
+    )
 
 
 def _reason(exc: Exception) -> str:
@@ -179,16 +217,23 @@ def decode_csv(data: bytes, file: str, sheet: str, problems: Problems) -> str | 
             return None
 
 
-def csv_rows(text: str) -> list[tuple[int, tuple[object, ...]]]:
-    """Non-blank CSV records numbered by the line each one starts on."""
+def csv_rows(text: str, max_rows: int | None = None) -> list[tuple[int, tuple[object, ...]]]:
+    """Non-blank CSV records numbered by the line each one starts on (at most
+    `max_rows` + 1, by default MAX_ROWS + 1: more means the sheet is over the limit).
+
+    A cell the product's own CSV export quoted against formula injection (`'=...`) reads
+    as it was before (workbook/safety.py).
+    """
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
+    rows: list[tuple[int, tuple[object, ...]]] = []
     start = 1
     for record in reader:
         if any(not cells.is_blank(v) for v in record):
-            rows.append((start, tuple(record)))
+            rows.append((start, tuple(safety.csv_unescape(v) for v in record[:MAX_COLUMNS])))
+            if len(rows) > (MAX_ROWS if max_rows is None else max_rows):
+                break
         start = reader.line_num + 1
     return rows
 
@@ -199,11 +244,19 @@ def _csv_sheets(
     sheets = []
     for name, data in files:
         text = decode_csv(data, file, name, problems)
+        try:
+            rows = csv_rows(text) if text is not None else []
+        except csv.Error as exc:  # e.g. a cell over the csv module's 128K-character limit
+            problems.error("wb.file.csv_error", file=file, sheet=name, reason=_reason(exc))
+            rows, text = [], None
+        if len(rows) > MAX_ROWS:
+            _too_many_rows(name, file, problems)
+            text = None
         if text is None:
             # Still counts as present, so no misleading "missing sheet" error follows.
             sheets.append(RawSheet(name, _stem(name), [], unreadable=True))
             continue
-        sheets.append(RawSheet(name, _stem(name), csv_rows(text)))
+        sheets.append(RawSheet(name, _stem(name), rows))
     return sheets
 
 
@@ -230,7 +283,12 @@ def load_raw(source: Path, file: str, problems: Problems) -> tuple[list[RawSheet
         if not files:
             problems.error("wb.file.no_csv", file=file)
             return [], False
+        sized = [p for p in files if safety.check_path_size(p, f"{file}/{p.name}", problems)]
+        if len(sized) < len(files):
+            return [], False
         return _csv_sheets(((p.name, p.read_bytes()) for p in files), file, problems), True
+    if not safety.check_path_size(source, file, problems):
+        return [], False
     if source.suffix.lower() == ".csv":
         return _csv_sheets([(source.name, source.read_bytes())], file, problems), True
     sheets = _xlsx_sheets(source.read_bytes(), file, problems)
@@ -881,66 +939,54 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return PurePosixPath(name).name
 
 
-def _zip_members(
+def zip_csv_files(
     data: bytes, file: str, problems: Problems
-) -> list[tuple[str, zipfile.ZipInfo]] | None:
-    """The archive's file members, or None (with an error) if unreadable or too big."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
-        problems.error("wb.file.bad_zip", file=file)
+) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]] | None:
+    """(CSV files, workbooks) of an uploaded zip, by member file name; None (with the
+    errors) when the archive is unreadable or fails a hostile-file check."""
+    archive = safety.open_archive(data, file, problems)
+    if archive is None:
         return None
-    total = sum(i.file_size for i in infos)
-    if len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES:
-        problems.error(
-            "wb.file.too_big",
-            file=file,
-            members=len(infos),
-            megabytes=total // 2**20,
-            max_members=MAX_MEMBERS,
-            max_megabytes=MAX_UNCOMPRESSED_BYTES // 2**20,
-        )
-        return None
-    return [(_zip_name(i), i) for i in infos if "__MACOSX" not in i.filename]
+    with archive:
+        members = [
+            (_zip_name(i), i)
+            for i in archive.infolist()
+            if not i.is_dir() and "__MACOSX" not in i.filename
+        ]
+        wanted = [(n, i) for n, i in members if _is_csv(n) or n.lower().endswith(_XLSX_SUFFIXES)]
+        files = []
+        for name, info in sorted(wanted, key=lambda m: m[0]):
+            content = safety.read_member(archive, info, file, problems)
+            if content is None:
+                return None
+            files.append((name, content))
+    csvs = [(n, d) for n, d in files if _is_csv(n)]
+    return csvs, [(n, d) for n, d in files if not _is_csv(n)]
 
 
 def read_school_bytes(filename: str, data: bytes) -> ReadResult:
     """An uploaded school: an .xlsx workbook, or a .zip of CSV files (web UI)."""
     problems = Problems()
     name = filename.lower()
-    if len(data) > MAX_UPLOAD_BYTES:
-        problems.error(
-            "wb.file.too_big",
-            file=filename,
-            members=1,
-            megabytes=len(data) // 2**20,
-            max_members=MAX_MEMBERS,
-            max_megabytes=MAX_UPLOAD_BYTES // 2**20,
-        )
+    if not safety.check_size(len(data), filename, problems):
         return ReadResult(None, problems, filename)
     if name.endswith(_XLSX_SUFFIXES):
-        is_zip = bool(data) and zipfile.is_zipfile(io.BytesIO(data))
-        if is_zip and _zip_members(data, filename, problems) is None:
-            return ReadResult(None, problems, filename)
         sheets = _xlsx_sheets(data, filename, problems)
         return _school_result(sheets or [], sheets is not None, filename, problems, filename)
     if not name.endswith(".zip"):
         problems.error("wb.file.upload_type", file=filename)
         return ReadResult(None, problems, filename)
-    members = _zip_members(data, filename, problems)
-    if members is None:
+    found = zip_csv_files(data, filename, problems)
+    if found is None:
         return ReadResult(None, problems, filename)
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    csvs = sorted(((n, i) for n, i in members if _is_csv(n)), key=lambda m: m[0])
-    books = [(n, i) for n, i in members if n.lower().endswith(_XLSX_SUFFIXES)]
+    csvs, books = found
     if not csvs and len(books) == 1:
-        sheets = _xlsx_sheets(archive.read(books[0][1]), filename, problems)
+        sheets = _xlsx_sheets(books[0][1], filename, problems)
         return _school_result(sheets or [], sheets is not None, filename, problems, filename)
     if not csvs:
         problems.error("wb.file.no_csv", file=filename)
         return ReadResult(None, problems, filename)
-    raw = _csv_sheets(((n, archive.read(i)) for n, i in csvs), filename, problems)
+    raw = _csv_sheets(csvs, filename, problems)
     return _school_result(raw, True, filename, problems, filename)
 
 

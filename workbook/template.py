@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from i18n import t
 from workbook import spec
+from workbook.safety import save_workbook
 from workbook.writer import _cell
 
 TEMPLATE_ROWS = 500  # rows covered by formats and drop-downs
@@ -157,5 +158,5 @@ def write_template(
         _write_sheet(ws, sheet, examples.get(sheet.key, []), lang)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return path

@@ -2,6 +2,7 @@
 
 What is written re-reads to the same School: ids are stored as text cells, lists are
 joined with ";", enums use the English key (or the first Chinese label with lang="zh").
+Text that looks like a formula is written inert (workbook/safety.py) and reads back as is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from domain.school import School
 from workbook import spec
+from workbook.safety import csv_row, save_workbook
 
 _TRUE = {"en": "yes", "zh": "是"}
 _FALSE = {"en": "no", "zh": "否"}
@@ -84,7 +86,7 @@ def write_xlsx(school: School, path: Path, lang: str = "en", title: bool = False
             cell.font = Font(bold=True)
         _format_text_columns(ws, sheet, header_row)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 
@@ -110,5 +112,5 @@ def write_csv_folder(
         rows = sheet_rows(school)[sheet.key]
         name = sheet.alias if lang == "zh" else sheet.key
         with open(folder / f"{name}.csv", "w", newline="", encoding=encoding) as fh:
-            csv.writer(fh).writerows(_table(sheet, rows, lang))
+            csv.writer(fh).writerows(csv_row(r) for r in _table(sheet, rows, lang))
     return folder

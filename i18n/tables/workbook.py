@@ -29,6 +29,10 @@ TEXT = {
         "the CSV file's encoding cannot be read: invalid byte on line {line} (byte offset "
         "{offset}); save it as UTF-8 or GB18030/GBK",
     ),
+    "wb.file.csv_error": (
+        "CSV 文件无法解析（{reason}）",
+        "the CSV file cannot be parsed ({reason})",
+    ),
     "wb.file.no_csv": (
         "文件夹中没有 CSV 文件",
         "the folder holds no CSV files",
@@ -41,11 +45,29 @@ TEXT = {
         "压缩包已损坏，无法打开",
         "the zip archive is damaged and cannot be opened",
     ),
-    "wb.file.too_big": (
-        "文件过大：{members} 个文件、解压后 {megabytes} MB（上限 {max_members} 个文件、"
-        "{max_megabytes} MB）",
-        "the file is too big: {members} files, {megabytes} MB uncompressed (limit "
-        "{max_members} files, {max_megabytes} MB)",
+    "wb.file.too_large": (
+        "文件 {name} 有 {megabytes} MB，超过上限 {max_megabytes} MB",
+        "the file {name} is {megabytes} MB, above the limit of {max_megabytes} MB",
+    ),
+    "wb.zip.too_many": (
+        "压缩包内有 {members} 个条目，超过上限 {max_members} 个，拒绝读取",
+        "the archive holds {members} entries, above the limit of {max_members}; refused",
+    ),
+    "wb.zip.too_big": (
+        "压缩包解压后有 {megabytes} MB，超过上限 {max_megabytes} MB，拒绝读取",
+        "the archive unpacks to {megabytes} MB, above the limit of {max_megabytes} MB; refused",
+    ),
+    "wb.zip.ratio": (
+        "压缩包中的 {entry} 压缩比为 {ratio}:1（上限 {max_ratio}:1），像是“压缩炸弹”，拒绝读取",
+        "the entry {entry} is compressed {ratio}:1 (limit {max_ratio}:1), like a zip bomb; refused",
+    ),
+    "wb.zip.unsafe_path": (
+        "压缩包中的 {entry} 路径不安全（含 .. 或绝对路径），拒绝读取",
+        "the entry {entry} has an unsafe path (.. or an absolute path); refused",
+    ),
+    "wb.file.xml_entities": (
+        "工作簿的 XML 中含有实体或 DTD 声明（Excel 从不写入），为安全起见拒绝读取",
+        "the workbook's XML declares entities or a DTD (Excel never writes them); refused for safety",
     ),
     "wb.file.upload_type": (
         "请上传 .xlsx 工作簿，或一个装有 CSV 文件的 .zip 压缩包",
@@ -67,6 +89,10 @@ TEXT = {
     "wb.sheet.duplicate": (
         "工作表重复（已有 {first}），此表被忽略",
         "duplicate sheet (already read {first}); this one is ignored",
+    ),
+    "wb.sheet.too_big": (
+        "工作表过大（超过 {max_rows} 行或 {max_cells} 个单元格），拒绝读取",
+        "the sheet is too big (more than {max_rows} rows or {max_cells} cells); refused",
     ),
     "wb.sheet.no_rows": (
         "工作表没有数据行",

@@ -9,11 +9,13 @@ from __future__ import annotations
 import typer
 
 from cli import (
+    db_cmds,
     sample_cmds,
     scenario_cmds,
     schedule_cmds,
     store_cmds,
     subsidy_cmds,
+    user_cmds,
     workbook_cmds,
 )
 
@@ -24,7 +26,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (workbook_cmds, store_cmds, sample_cmds, schedule_cmds, subsidy_cmds, scenario_cmds):
+for module in (
+    workbook_cmds,
+    store_cmds,
+    sample_cmds,
+    schedule_cmds,
+    subsidy_cmds,
+    scenario_cmds,
+    user_cmds,
+    db_cmds,
+):
     module.register(app)
 
 

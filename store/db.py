@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -18,10 +19,13 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
+if TYPE_CHECKING:
+    from store.rights import Actor
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DB_FILE = "afterschool.db"
 # Modules that register tables on SQLModel.metadata; optional ones may not exist yet.
-TABLE_MODULES = ("store.models",)
+TABLE_MODULES = ("store.models", "store.audit", "store.accounts")
 OPTIONAL_TABLE_MODULES = ("store.subsidy_runs",)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The schema the first release created with `create_all`, before migrations existed.
@@ -103,13 +107,16 @@ def init_db(engine: Engine, revision: str = "head") -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception.
+def session_scope(engine: Engine, actor: Actor | None = None) -> Iterator[Session]:
+    """One unit of work for `actor`: commit on success, roll back on any exception.
 
-    Objects stay readable after commit (expire_on_commit=False) so callers can report
-    what was saved without another query.
+    The actor goes into `session.info`, where every store function checks its rights
+    (store.rights); no actor means the local operator (system rights). Objects stay
+    readable after commit (expire_on_commit=False) so callers can report what was saved
+    without another query.
     """
-    session = Session(engine, expire_on_commit=False)
+    info = {} if actor is None else {"actor": actor}
+    session = Session(engine, expire_on_commit=False, info=info)
     try:
         yield session
         session.commit()

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from domain.problems import Problem, Problems
 from store.db import session_scope
 from store.models import SchoolVersion
+from store.rights import Actor
 from store.schools import load_school, save_schools
 from workbook.reader import ReadResult, find_school_sources, read_school
 from workbook.writer import write_xlsx
@@ -141,8 +142,13 @@ def import_paths(
     paths: Sequence[Path],
     progress: Progress | None = None,
     workers: int | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
-    """Read every school under `paths`; write all of them in one transaction, or nothing."""
+    """Read every school under `paths`; write all of them in one transaction, or nothing.
+
+    The write runs for `actor` (None: the local operator, see store.rights): a school the
+    actor may not write raises Forbidden and nothing is written.
+    """
     started = time.perf_counter()
     sources, extra = expand_sources([Path(p) for p in paths])
     results = read_sources(sources, progress, workers)
@@ -152,7 +158,7 @@ def import_paths(
     if not outcome.ok:
         return outcome
     started = time.perf_counter()
-    with session_scope(engine) as session:
+    with session_scope(engine, actor=actor) as session:
         items = [(r.school, r.source) for r in results if r.school is not None]
         outcome.versions = save_schools(session, items)
     outcome.write_seconds = time.perf_counter() - started

@@ -1,7 +1,8 @@
 """SQLModel tables for versioned schools and versioned schedules.
 
 A school version is never updated: a re-import adds a new `SchoolVersion` with its own
-rows, so a schedule made from an old version keeps reading that version's data. Every
+rows, so a schedule made from an old version keeps reading that version's data. Version
+rows and their child rows refuse ORM updates and deletes (`refuse_changes`). Every
 child row carries `position`, its index in the School's tuple, so loading gives back
 the same ordering (and therefore an equal School). Column names equal the domain field
 names, which lets `store.schools` convert generically. Lists are stored with the
@@ -10,11 +11,14 @@ portable SQLAlchemy JSON type (TEXT on SQLite, json on PostgreSQL).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from store.errors import ImmutableRow
 
 
 def _now() -> datetime:
@@ -24,6 +28,17 @@ def _now() -> datetime:
 def _json_list() -> Any:
     # A fresh Column per field: SQLAlchemy columns cannot be shared between tables.
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def refuse_changes(tables: Iterable[type[SQLModel]], error: type[Exception]) -> None:
+    """Make the ORM raise `error` on any update or delete of these tables' rows."""
+
+    def refuse(_mapper: Any, _connection: Any, target: Any) -> None:
+        raise error(f"{type(target).__name__} rows are never changed; save a new version")
+
+    for table in tables:
+        event.listen(table, "before_update", refuse)
+        event.listen(table, "before_delete", refuse)
 
 
 def _version_fk() -> Any:
@@ -201,3 +216,21 @@ class UnstaffedRow(SQLModel, table=True):
     day: int | None = None
     slot_id: str | None = None
     missing: int
+
+
+refuse_changes(
+    (
+        SchoolVersion,
+        SlotRow,
+        TeacherRow,
+        GroupRow,
+        ActivityRow,
+        RoomRow,
+        EnrolmentRow,
+        LockRow,
+        ScheduleVersion,
+        ScheduleRow,
+        UnstaffedRow,
+    ),
+    ImmutableRow,
+)

@@ -1,7 +1,8 @@
 """Save and load versioned schedules.
 
 A schedule version points at the school version it was made from, so it stays
-readable with that version's data after the school is re-imported.
+readable with that version's data after the school is re-imported. Every function checks
+the session's actor (store.rights); a save writes the audit log in its transaction.
 """
 
 from __future__ import annotations
@@ -9,11 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from domain.schedule import Placed, Schedule, Unstaffed
+from store.audit import record
+from store.concurrency import claim_write
+from store.errors import NotFound
 from store.models import ScheduleRow, ScheduleVersion, SchoolVersion, UnstaffedRow
-from store.schools import NotFound
+from store.rights import require
+
+NUMBER_RETRIES = 3
 
 
 def _placed_rows(schedule: Schedule, version_id: int) -> list[dict[str, Any]]:
@@ -64,7 +71,14 @@ def save_schedule(
     status: str,
     report: dict[str, Any],
 ) -> ScheduleVersion:
-    """Store `schedule` as the next version of its school's schedules."""
+    """Store `schedule` as the next version of its school's schedules.
+
+    Schedules are not edits of one another, so two saves of one school at the same moment
+    both succeed, as consecutive versions: the one that loses the race for a number takes
+    the next (NUMBER_RETRIES times at most).
+    """
+    require(session, "schedule.write", schedule.school_id)
+    claim_write(session, ScheduleVersion.__tablename__)  # type: ignore[arg-type]
     school = session.get(SchoolVersion, school_version_id)
     if school is None:
         raise NotFound("store.unknown_school_version", school_version_id=school_version_id)
@@ -72,34 +86,44 @@ def save_schedule(
         raise ValueError(
             f"schedule of {schedule.school_id!r} saved against a version of {school.school_id!r}"
         )
-    latest = session.execute(
-        select(func.max(ScheduleVersion.version)).where(
-            ScheduleVersion.school_id == schedule.school_id
+    for attempt in range(1, NUMBER_RETRIES + 1):
+        head = ScheduleVersion(
+            school_id=schedule.school_id,
+            version=_latest_number(session, schedule.school_id) + 1,
+            school_version_id=school_version_id,
+            inputs_hash=inputs_hash,
+            status=status,
+            report=report,
         )
-    ).scalar()
-    head = ScheduleVersion(
-        school_id=schedule.school_id,
-        version=(latest or 0) + 1,
-        school_version_id=school_version_id,
-        inputs_hash=inputs_hash,
-        status=status,
-        report=report,
-    )
-    session.add(head)
-    session.flush()
+        try:
+            with session.begin_nested():  # a lost race rolls back to here, not further
+                session.add(head)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == NUMBER_RETRIES:
+                raise
     for table, rows in (
         (ScheduleRow, _placed_rows(schedule, head.id)),  # type: ignore[arg-type]
         (UnstaffedRow, _unstaffed_rows(schedule, head.id)),  # type: ignore[arg-type]
     ):
         if rows:
             session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+    detail = f"v{head.version} {status} from school version {school.version}"
+    record(session, "schedule.save", head.school_id, head.id, detail)
     return head
+
+
+def _latest_number(session: Session, school_id: str) -> int:
+    stmt = select(func.max(ScheduleVersion.version)).where(ScheduleVersion.school_id == school_id)
+    return session.execute(stmt).scalar() or 0
 
 
 def get_schedule_version(
     session: Session, school_id: str, version: int | None = None
 ) -> ScheduleVersion:
     """The `ScheduleVersion` row (latest by default); NotFound if absent."""
+    require(session, "schedule.read", school_id)
     stmt = select(ScheduleVersion).where(ScheduleVersion.school_id == school_id)
     if version is None:
         stmt = stmt.order_by(ScheduleVersion.version.desc()).limit(1)  # type: ignore[attr-defined]
@@ -170,6 +194,7 @@ def load_schedule(
 
 def list_schedules(session: Session, school_id: str) -> list[ScheduleVersion]:
     """Every schedule version of a school, oldest first."""
+    require(session, "schedule.read", school_id)
     stmt = (
         select(ScheduleVersion)
         .where(ScheduleVersion.school_id == school_id)

@@ -2,6 +2,9 @@
 
 Saving is bulk: one flush for the `SchoolVersion` rows (to learn their ids), then one
 executemany INSERT per child table, so a whole county costs a handful of statements.
+A save that names the version its edit started from (`expected_version`) is refused
+with `StaleVersion` when someone saved a newer one meanwhile. Every function checks the
+session's actor (store.rights) and writes the audit log in the same transaction.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +31,9 @@ from domain.school import (
     Slot,
     Teacher,
 )
+from store.audit import record
+from store.concurrency import claim_write, insert_heads
+from store.errors import NotFound, StaleVersion
 from store.models import (
     ActivityRow,
     EnrolmentRow,
@@ -38,6 +44,7 @@ from store.models import (
     SlotRow,
     TeacherRow,
 )
+from store.rights import actor_of, can, require
 
 
 @dataclass(frozen=True)
@@ -66,15 +73,6 @@ PARTS: tuple[Part, ...] = (
     _part("enrolments", EnrolmentRow, Enrolment),
     _part("locks", LockRow, Lock),
 )
-
-
-class NotFound(LookupError):
-    """An unknown school, version or schedule; carries an i18n key and its parameters."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key, params)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -119,17 +117,30 @@ def _next_versions(session: Session, school_ids: Sequence[str]) -> dict[str, int
     return {sid: latest.get(sid, 0) + 1 for sid in school_ids}
 
 
-def save_schools(session: Session, items: Sequence[tuple[School, str]]) -> list[SchoolVersion]:
-    """Store each (school, source) as a new version; the caller's transaction commits."""
+def save_schools(
+    session: Session,
+    items: Sequence[tuple[School, str]],
+    expected: Mapping[str, int] | None = None,
+) -> list[SchoolVersion]:
+    """Store each (school, source) as a new version; the caller's transaction commits.
+
+    `expected` maps a school id to the version the edit was made from (0: the school must
+    be new); if any head differs, nothing is written and `StaleVersion` names the first.
+    """
     if not items:
         return []
     ids = [school.school_id for school, _ in items]
     if len(set(ids)) != len(ids):
         raise ValueError("one school id twice in one save")
+    for school_id in ids:
+        require(session, "school.write", school_id)
+    claim_write(session, SchoolVersion.__tablename__)  # type: ignore[arg-type]
     versions = _next_versions(session, ids)
+    for school_id, version in (expected or {}).items():
+        if versions[school_id] - 1 != version:
+            raise _stale_school(school_id, version, versions[school_id] - 1)
     heads = [_version_row(school, source, versions[school.school_id]) for school, source in items]
-    session.add_all(heads)
-    session.flush()  # assigns ids, needed as the children's foreign key
+    insert_heads(session, heads, lambda: _lost_race(session, versions))
     for part in PARTS:
         rows = [
             _row(part, item, head.id, pos)  # type: ignore[arg-type]
@@ -138,7 +149,24 @@ def save_schools(session: Session, items: Sequence[tuple[School, str]]) -> list[
         ]
         if rows:
             session.execute(insert(part.table.__table__), rows)  # type: ignore[attr-defined]
+    for (_, source), head in zip(items, heads, strict=True):
+        record(session, "school.save", head.school_id, head.id, f"v{head.version} {source}")
     return heads
+
+
+def _stale_school(school_id: str, expected: int, current: int) -> StaleVersion:
+    return StaleVersion(
+        "store.stale_school", school_id=school_id, expected=expected, current=current
+    )
+
+
+def _lost_race(session: Session, wanted: Mapping[str, int]) -> StaleVersion | None:
+    """After a failed insert: the first school whose wanted version was taken meanwhile."""
+    now = _next_versions(session, list(wanted))
+    for school_id, version in wanted.items():
+        if now[school_id] > version:
+            return _stale_school(school_id, version - 1, now[school_id] - 1)
+    return None
 
 
 def _version_row(school: School, source: str, version: int) -> SchoolVersion:
@@ -155,13 +183,21 @@ def _version_row(school: School, source: str, version: int) -> SchoolVersion:
     )
 
 
-def save_school(session: Session, school: School, source: str) -> SchoolVersion:
-    """Store `school` as a new version (max + 1) of its school id."""
-    return save_schools(session, [(school, source)])[0]
+def save_school(
+    session: Session, school: School, source: str, expected_version: int | None = None
+) -> SchoolVersion:
+    """Store `school` as a new version (max + 1) of its school id.
+
+    With `expected_version` (the version the user loaded and edited; 0 for a new school)
+    the save is refused with `StaleVersion` if the head is no longer that version.
+    """
+    expected = None if expected_version is None else {school.school_id: expected_version}
+    return save_schools(session, [(school, source)], expected)[0]
 
 
 def get_version(session: Session, school_id: str, version: int | None = None) -> SchoolVersion:
     """The `SchoolVersion` row of a school (latest by default); NotFound if absent."""
+    require(session, "school.read", school_id)
     stmt = select(SchoolVersion).where(SchoolVersion.school_id == school_id)
     if version is None:
         stmt = stmt.order_by(SchoolVersion.version.desc()).limit(1)  # type: ignore[attr-defined]
@@ -211,11 +247,13 @@ def load_school_version(session: Session, school_version_id: int) -> School:
     head = session.get(SchoolVersion, school_version_id)
     if head is None:
         raise NotFound("store.unknown_school_version", school_version_id=school_version_id)
+    require(session, "school.read", head.school_id)
     return _to_school(session, head)
 
 
 def school_versions(session: Session, school_id: str) -> list[SchoolVersion]:
     """Every stored version of a school, oldest first."""
+    require(session, "school.read", school_id)
     stmt = (
         select(SchoolVersion)
         .where(SchoolVersion.school_id == school_id)
@@ -235,12 +273,14 @@ def _counts(session: Session, table: type[SQLModel], ids: list[int]) -> dict[int
 
 
 def list_schools(session: Session) -> list[SchoolSummary]:
-    """The latest version of every stored school, by school id, with its sizes."""
-    latest = (
-        select(SchoolVersion.school_id, func.max(SchoolVersion.version).label("version"))
-        .group_by(SchoolVersion.school_id)
-        .subquery()
-    )
+    """The latest version of every school the actor may read, by school id, with its sizes."""
+    actor = actor_of(session)
+    latest_stmt = select(
+        SchoolVersion.school_id, func.max(SchoolVersion.version).label("version")
+    ).group_by(SchoolVersion.school_id)
+    if actor.school_id is not None:  # an actor bound to one school sees at most that one
+        latest_stmt = latest_stmt.where(SchoolVersion.school_id == actor.school_id)
+    latest = latest_stmt.subquery()
     stmt = (
         select(SchoolVersion)
         .join(
@@ -250,7 +290,7 @@ def list_schools(session: Session) -> list[SchoolSummary]:
         )
         .order_by(SchoolVersion.school_id)  # type: ignore[arg-type]
     )
-    heads = list(session.execute(stmt).scalars())
+    heads = [h for h in session.execute(stmt).scalars() if can(actor, "school.read", h.school_id)]
     ids = [h.id for h in heads]
     teachers = _counts(session, TeacherRow, ids)  # type: ignore[arg-type]
     groups = _counts(session, GroupRow, ids)  # type: ignore[arg-type]

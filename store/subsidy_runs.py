@@ -2,7 +2,9 @@
 
 A run is never updated in place: saving adds a new `SubsidyRun` and its `SubsidyLine`
 rows; an attempt to update or delete either through the ORM raises. The same inputs give
-the same hash, so a re-run is recognisable (and its lines identical).
+the same hash, so a re-run is recognisable (and its lines identical). A run's scope is a
+school id or "county"; reading and saving check the session's actor (store.rights), and a
+save writes the audit log in its transaction.
 """
 
 from __future__ import annotations
@@ -10,8 +12,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, event, select
+from sqlalchemy import JSON, Column, DateTime, select
 from sqlmodel import Field, Session, SQLModel
+
+from store.audit import record
+from store.errors import ImmutableRow, NotFound
+from store.models import refuse_changes
+from store.rights import actor_of, can, require
+
+COUNTY = "county"
 
 
 def _now() -> datetime:
@@ -55,21 +64,21 @@ class SubsidyLine(SQLModel, table=True):
     reason_en: str
 
 
-class ImmutableRunError(RuntimeError):
+class ImmutableRunError(ImmutableRow):
     pass
 
 
-def _refuse(_mapper, _connection, target) -> None:
-    raise ImmutableRunError(f"{type(target).__name__} rows are never changed; save a new run")
+refuse_changes((SubsidyRun, SubsidyLine), ImmutableRunError)
 
 
-for _table in (SubsidyRun, SubsidyLine):
-    event.listen(_table, "before_update", _refuse)
-    event.listen(_table, "before_delete", _refuse)
+def school_of_scope(scope: str) -> str | None:
+    """The school a run belongs to for rights; None for a county run."""
+    return None if scope == COUNTY else scope
 
 
 def save_run(session: Session, result, scheme: str | None = None) -> SubsidyRun:
     """Store one result (a `compensation.run.SubsidyResult`) as a new run and its lines."""
+    require(session, "subsidy.write", school_of_scope(result.scope))
     scheme = scheme or result.main_scheme
     alloc = result.allocations[scheme]
     slips = result.payslips[scheme]
@@ -117,13 +126,16 @@ def save_run(session: Session, result, scheme: str | None = None) -> SubsidyRun:
         ]
     )
     session.flush()
+    detail = f"{run.term} {scheme} budget {run.budget_fen} fen, {run.teachers} teachers"
+    record(session, "subsidy.save", school_of_scope(run.scope), run.id, detail)
     return run
 
 
 def load_run(session: Session, run_id: int) -> tuple[SubsidyRun, list[SubsidyLine]]:
     run = session.get(SubsidyRun, run_id)
     if run is None:
-        raise LookupError(run_id)
+        raise NotFound("store.unknown_run", run_id=run_id)
+    require(session, "subsidy.read", school_of_scope(run.scope))
     query = (
         select(SubsidyLine)
         .where(SubsidyLine.run_id == run_id)
@@ -139,6 +151,7 @@ def list_runs(
     term: str | None = None,
     inputs_hash: str | None = None,
 ) -> list[SubsidyRun]:
+    """The stored runs the session's actor may read, oldest first."""
     query = select(SubsidyRun)
     if scope is not None:
         query = query.where(SubsidyRun.scope == scope)
@@ -146,4 +159,9 @@ def list_runs(
         query = query.where(SubsidyRun.term == term)
     if inputs_hash is not None:
         query = query.where(SubsidyRun.inputs_hash == inputs_hash)
-    return list(session.scalars(query.order_by(SubsidyRun.id)))
+    actor = actor_of(session)
+    return [
+        run
+        for run in session.scalars(query.order_by(SubsidyRun.id))
+        if can(actor, "subsidy.read", school_of_scope(run.scope))
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -117,3 +118,39 @@ def test_first_release_database_upgrades_with_its_rows(store_url: str) -> None:
         # New rows go after the old ones: the upgraded database keeps working.
         school = load_school(session, "ZY002")
         assert save_school(session, school, "edited.xlsx").version == 2
+
+
+def test_db_commands_upgrade_and_report(store_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["db", "current", "--db", store_url])
+    assert result.exit_code == 1 and "current revision -" in result.output
+    result = runner.invoke(app, ["db", "upgrade", "--db", store_url])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["db", "current", "--db", store_url])
+    _, head = _current_and_head(make_engine(store_url))
+    assert result.exit_code == 0 and f"current revision {head}, newest {head}" in result.output
+
+
+def test_db_revision_writes_an_empty_script_when_models_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    import store.db
+    from cli.main import app
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(store.db.MIGRATIONS, scripts)
+    monkeypatch.setattr(store.db, "MIGRATIONS", scripts)
+    result = CliRunner().invoke(app, ["db", "revision", "nothing changed"])
+    assert result.exit_code == 0, result.output
+    (new,) = [p for p in (scripts / "versions").glob("*.py") if "nothing_changed" in p.name]
+    body = new.read_text("utf-8")
+    upgrade = body[body.index("def upgrade") : body.index("def downgrade")]
+    assert "op." not in upgrade  # models and newest revision agree: nothing to do

@@ -1,9 +1,11 @@
-"""What every page shares: the database, the language, the chosen school, cached reads.
+"""What every page shares: the database, the user, the language, the school, cached reads.
 
 Nothing lives in module globals: per-user state is in `st.session_state` (mirrored in the
 URL so a refresh keeps language and school), durable work is in the database, and the
 caches below are keyed by database URL plus immutable version numbers, so they can never
-serve a stale school.
+serve a stale school. Every unit of work runs for the session's actor (`session()`): the
+logged-in user, or the local administrator while no account exists; the store checks its
+rights, and a cached read is only reached after a rights-checked query of the same school.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import io
 import tempfile
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +21,16 @@ import pandas as pd
 import streamlit as st
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from domain.problems import Problem
 from domain.schedule import Schedule
 from domain.school import School
 from i18n import DEFAULT_LANG, LANGS, TABLE, t
+from store.accounts import current_actor, has_accounts
 from store.db import PROJECT_ROOT, database_url, init_db, make_engine, session_scope
 from store.importer import import_paths
+from store.rights import Actor, can
 from store.schedules import get_schedule_version, load_schedule
 from store.schools import (
     NotFound,
@@ -36,6 +42,7 @@ from store.schools import (
 )
 from workbook import spec
 from workbook.reader import ReadResult, read_school_bytes
+from workbook.safety import save_workbook
 from workbook.writer import write_xlsx
 
 SAMPLE_COUNTY = PROJECT_ROOT / "data" / "sample_county"
@@ -43,6 +50,9 @@ LANG_KEY = "lang"
 SCHOOL_KEY = "school_id"
 PENDING_SCHOOL = "_pending_school"
 FLASH = "_flash"
+ACTOR_KEY = "_actor"
+# Who the app runs as on a machine with no account yet (the README's first start).
+LOCAL_ADMIN = Actor("local", "admin")
 # The sheets a principal edits in place (the others change through an upload).
 EDITABLE_SHEETS = ("teachers", "groups", "activities", "rooms")
 
@@ -100,6 +110,62 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+# ---------------------------------------------------------------- the user
+
+
+def accounts_exist() -> bool:
+    """Whether any account exists; then everyone logs in (one cheap query per run)."""
+    with session_scope(engine()) as s:
+        return has_accounts(s)
+
+
+def logged_in() -> Actor | None:
+    """The logged-in user, re-read from the database each run (disabled: logged out)."""
+    chosen: Actor | None = st.session_state.get(ACTOR_KEY)
+    if chosen is None:
+        return None
+    with session_scope(engine()) as s:
+        fresh = current_actor(s, chosen.username)
+    if fresh is None:
+        st.session_state.pop(ACTOR_KEY, None)
+    else:
+        st.session_state[ACTOR_KEY] = fresh  # a changed role or school applies at once
+    return fresh
+
+
+def actor() -> Actor:
+    """Who this run acts for: the logged-in user, else the local admin if no account exists.
+
+    app.main asks for a login before any page runs, so the stop below is a safety net.
+    """
+    found = logged_in()
+    if found is not None:
+        return found
+    if not accounts_exist():
+        return LOCAL_ADMIN
+    st.warning(tr("ui.auth.required"))
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop raises
+
+
+def log_in(found: Actor) -> None:
+    st.session_state[ACTOR_KEY] = found
+
+
+def log_out() -> None:
+    st.session_state.pop(ACTOR_KEY, None)
+
+
+def session() -> AbstractContextManager[Session]:
+    """A unit of work for this run's actor (rights are checked in the store)."""
+    return session_scope(engine(), actor=actor())
+
+
+def may(action: str, school_id: str | None = None) -> bool:
+    """Whether this run's actor may do `action` (for showing or hiding controls)."""
+    return can(actor(), action, school_id)
+
+
 @st.cache_resource(show_spinner=False)
 def _import_lock(url: str) -> threading.Lock:
     # Two browser tabs opening a fresh database must not both import the county.
@@ -107,8 +173,14 @@ def _import_lock(url: str) -> threading.Lock:
 
 
 def ensure_sample_county() -> None:
-    """Import the bundled sample county on first start, with a visible progress bar."""
+    """Import the bundled sample county on first start, with a visible progress bar.
+
+    Only on a machine with no account yet (run as the local administrator): a deployment
+    with accounts starts with the schools its users import.
+    """
     url = database_url()
+    if accounts_exist():
+        return
     with _import_lock(url):
         if schools():
             return
@@ -118,7 +190,7 @@ def ensure_sample_county() -> None:
             bar.progress(done / total, text=tr("ui.import.progress", done=done, total=total))
 
         # workers=1: forking a process pool inside the threaded server is not safe.
-        result = import_paths(engine(), [SAMPLE_COUNTY], progress, workers=1)
+        result = import_paths(engine(), [SAMPLE_COUNTY], progress, workers=1, actor=LOCAL_ADMIN)
         bar.empty()
         if not result.ok:
             st.error(tr("ui.import.failed", errors=len(result.errors)))
@@ -128,9 +200,9 @@ def ensure_sample_county() -> None:
 
 
 def schools() -> list[SchoolSummary]:
-    """Latest version of every stored school (one cheap query, never cached: it changes)."""
-    with session_scope(engine()) as session:
-        return list_schools(session)
+    """Latest version of every school the user may see (one query, never cached: it changes)."""
+    with session() as s:
+        return list_schools(s)
 
 
 def school_label(s: SchoolSummary) -> str:
@@ -153,27 +225,31 @@ def apply_pending_school() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _school(url: str, school_id: str, version: int) -> School:
-    with session_scope(_engine(url)) as session:
-        return load_school(session, school_id, version)
+def _school(url: str, school_id: str, version: int, _actor: Actor) -> School:
+    with session_scope(_engine(url), actor=_actor) as s:
+        return load_school(s, school_id, version)
 
 
 def school(school_id: str, version: int | None = None) -> tuple[School, int, int]:
     """(School, version, school_version_id): latest by default; cached per version."""
-    with session_scope(engine()) as session:
-        head = get_version(session, school_id, version)
-    return _school(database_url(), school_id, head.version), head.version, head.id  # type: ignore[return-value]
+    with session() as s:
+        head = get_version(s, school_id, version)  # the rights check, also for cache hits
+    loaded = _school(database_url(), school_id, head.version, actor())
+    return loaded, head.version, head.id  # type: ignore[return-value]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _school_of_version(url: str, school_version_id: int) -> School:
-    with session_scope(_engine(url)) as session:
-        return load_school_version(session, school_version_id)
+def _school_of_version(url: str, school_version_id: int, _actor: Actor) -> School:
+    with session_scope(_engine(url), actor=_actor) as s:
+        return load_school_version(s, school_version_id)
 
 
 def school_of_version(school_version_id: int) -> School:
-    """The School a schedule was made from (versions never change: cached forever)."""
-    return _school_of_version(database_url(), school_version_id)
+    """The School a stored schedule was made from (never changes: cached forever).
+
+    Reached after `latest_schedule` checked the same school's rights.
+    """
+    return _school_of_version(database_url(), school_version_id, actor())
 
 
 @dataclass(frozen=True)
@@ -186,20 +262,20 @@ class StoredSchedule:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _schedule(url: str, school_id: str, version: int) -> StoredSchedule:
-    with session_scope(_engine(url)) as session:
-        sched, head = load_schedule(session, school_id, version)
+def _schedule(url: str, school_id: str, version: int, _actor: Actor) -> StoredSchedule:
+    with session_scope(_engine(url), actor=_actor) as s:
+        sched, head = load_schedule(s, school_id, version)
         return StoredSchedule(sched, head.version, head.school_version_id, head.status, head.report)
 
 
 def latest_schedule(school_id: str) -> StoredSchedule | None:
     """The newest stored schedule of a school (what a refresh shows), or None."""
     try:
-        with session_scope(engine()) as session:
-            head = get_schedule_version(session, school_id)
+        with session() as s:
+            head = get_schedule_version(s, school_id)  # the rights check, also for cache hits
     except NotFound:
         return None
-    return _schedule(database_url(), school_id, head.version)
+    return _schedule(database_url(), school_id, head.version, actor())
 
 
 # ---------------------------------------------------------------- the workbook door
@@ -212,7 +288,7 @@ def sheet_frames(url: str, school_id: str, version: int, language: str) -> dict[
     Written by `workbook.writer` and read back cell by cell, so what the editor shows is
     exactly what a principal would see in Excel; index = spreadsheet row number.
     """
-    return frames_of(_school(url, school_id, version), language)
+    return frames_of(_school(url, school_id, version, actor()), language)
 
 
 def frames_of(school_value: School, language: str) -> dict[str, pd.DataFrame]:
@@ -260,7 +336,7 @@ def revalidate(
         for row in frame.itertuples(index=False):
             ws.append([_cell(v) for v in row])
     buffer = io.BytesIO()
-    wb.save(buffer)
+    save_workbook(wb, buffer)  # an edited cell "=..." stays text
     # The door picks the format by the name: this is a workbook whatever `name` says.
     return read_school_bytes(f"{name}.xlsx", buffer.getvalue())
 

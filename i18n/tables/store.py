@@ -28,6 +28,18 @@ TEXT = {
         "学校 {school_id} 没有保存的课表 {version}",
         "school {school_id} has no stored schedule {version}",
     ),
+    "store.unknown_run": (
+        "没有编号为 {run_id} 的补助计算结果",
+        "no subsidy run with id {run_id}",
+    ),
+    "store.stale_school": (
+        "未保存：学校 {school_id} 在您打开第 {expected} 版之后，已被他人保存为第 {current} 版。您的修改仍保留在页面上，没有丢失；请先记下或复制您的修改，再重新加载最新版本，在新版本上重做修改后保存。",
+        "Not saved: school {school_id} was saved as version {current} by someone else after you opened version {expected}. Your changes are still on the page, nothing is lost: note or copy them, reload the latest version, then redo them on it and save.",
+    ),
+    "store.forbidden": (
+        "无权操作：用户 {user}（{role}）不能{action}（{school}）。如需此权限，请联系管理员。",
+        "Not allowed: user {user} ({role}) may not {action} ({school}). Ask an administrator if you need this right.",
+    ),
     "store.file_ok": ("通过", "ok"),
     "store.file_failed": ("{errors} 个错误", "{errors} error(s)"),
     "store.import_failed": (
@@ -69,4 +81,26 @@ TEXT = {
     "store.help.out": ("输出的 .xlsx 文件", "the .xlsx file to write"),
     "store.help.version": ("版本号（默认最新）", "version number (default latest)"),
     "store.help.lang": ("表头语言 zh 或 en", "header language, zh or en"),
+    "store.db.help": ("数据库结构（迁移）", "database schema (migrations)"),
+    "store.db.upgrade_help": (
+        "把数据库结构升级到最新版本",
+        "upgrade the schema to the newest revision",
+    ),
+    "store.db.current_help": (
+        "显示数据库结构的当前版本与最新版本",
+        "show the schema's current and newest revision",
+    ),
+    "store.db.revision_help": (
+        "（开发者）按模型的改动生成新的迁移脚本",
+        "(developers) write a migration script for changed models",
+    ),
+    "store.db.message_help": ("这次改动的简短说明", "a short note of what changed"),
+    "store.db.upgraded": (
+        "数据库结构已从 {before} 升级到 {after}",
+        "schema upgraded from {before} to {after}",
+    ),
+    "store.db.current": (
+        "当前版本 {current}，最新版本 {head}",
+        "current revision {current}, newest {head}",
+    ),
 }

@@ -1,4 +1,9 @@
-"""Page 数据 / Data: template, upload through the validated door, view and edit sheets."""
+"""Page 数据 / Data: template, upload through the validated door, view and edit sheets.
+
+The page keeps showing the version a user opened until he reloads: his in-place edit is
+saved with that version as `expected_version`, so if someone saved a newer one meanwhile
+the save is refused (StaleVersion) and his edits stay in the editor.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from domain.school import School
-from store.db import database_url, session_scope
+from store.db import database_url
+from store.errors import Forbidden, NotFound, StaleVersion
 from store.schools import get_version, save_school, school_hash
 from ui import state
 from ui.state import tr
@@ -20,6 +26,7 @@ from workbook.template import write_template
 
 UPLOAD_RESULT = "_data_upload"
 EDIT_RESULT = "_data_edit"
+OPENED = "_data_opened"  # school id -> the version this user opened (and edits)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -29,16 +36,33 @@ def template_bytes(language: str) -> bytes:
         return write_template(Path(folder) / "template.xlsx", lang=language).read_bytes()
 
 
-def save_if_new(school: School, source: str) -> tuple[bool, int]:
-    """Store `school` as a new version unless it equals the latest; (saved, version)."""
-    with session_scope(state.engine()) as session:
-        try:
+def save_if_new(
+    school: School, source: str, expected_version: int | None = None
+) -> tuple[bool, int]:
+    """Store `school` as a new version unless it equals the latest; (saved, version).
+
+    The save is its own unit of work (not the one that read the head): on SQLite a save
+    must start its transaction to wait its turn behind another user's save.
+    """
+    try:
+        with state.session() as session:
             head = get_version(session, school.school_id)
-            if head.content_hash == school_hash(school):
-                return False, head.version
-        except LookupError:
-            pass
-        return True, save_school(session, school, source).version
+        if head.content_hash == school_hash(school):
+            return False, head.version
+    except NotFound:
+        pass
+    with state.session() as session:
+        return True, save_school(session, school, source, expected_version).version
+
+
+def opened_version(school_id: str, latest: int) -> int:
+    """The version of `school_id` this user opened (the latest on first sight)."""
+    opened = st.session_state.setdefault(OPENED, {})
+    return min(opened.setdefault(school_id, latest), latest)
+
+
+def open_version(school_id: str, version: int) -> None:
+    st.session_state.setdefault(OPENED, {})[school_id] = version
 
 
 def template_section() -> None:
@@ -61,6 +85,9 @@ def template_section() -> None:
 
 def upload_section() -> None:
     st.subheader(tr("ui.data.upload"))
+    if not state.may("school.write", state.actor().school_id):
+        st.info(tr("ui.auth.read_only"))
+        return
     upload = st.file_uploader(tr("ui.data.upload_help"), type=["xlsx", "zip"], key="upload")
     if upload is not None:
         data = upload.getvalue()
@@ -77,11 +104,15 @@ def upload_section() -> None:
         show_outcome(outcome)
 
 
-def handle_read(result: ReadResult) -> dict:
+def handle_read(result: ReadResult, expected_version: int | None = None) -> dict:
     """Save a valid school as a new version; the outcome a page shows for it."""
     if result.school is None:
         return {"ok": False, "problems": result.problems.items}
-    saved, version = save_if_new(result.school, result.source)
+    try:
+        saved, version = save_if_new(result.school, result.source, expected_version)
+    except (StaleVersion, Forbidden) as refused:
+        return {"ok": False, "refused": refused, "problems": []}
+    open_version(result.school.school_id, version)
     if saved:
         state.choose_school(result.school.school_id)
     return {
@@ -94,7 +125,9 @@ def handle_read(result: ReadResult) -> dict:
 
 
 def show_outcome(outcome: dict) -> None:
-    if not outcome["ok"]:
+    if outcome.get("refused") is not None:
+        st.error(outcome["refused"].message(state.lang()))
+    elif not outcome["ok"]:
         errors = [p for p in outcome["problems"] if p.severity == "error"]
         st.error(tr("ui.data.invalid", errors=len(errors)))
     elif outcome["saved"]:
@@ -119,10 +152,13 @@ def sheets_section(school: School, version: int) -> None:
             slots=len(school.slots),
         )
     )
+    editable = state.may("school.write", school.school_id)
+    if not editable:
+        st.caption(tr("ui.auth.read_only"))
     tabs = st.tabs([state.sheet_title(s, language) for s in spec.SHEETS])
     for tab, sheet in zip(tabs, spec.SHEETS, strict=True):
         with tab:
-            if sheet.key in state.EDITABLE_SHEETS:
+            if editable and sheet.key in state.EDITABLE_SHEETS:
                 edit_form(school, sheet, frames[sheet.key], version)
             else:
                 st.dataframe(frames[sheet.key], width="stretch")
@@ -146,7 +182,7 @@ def edit_form(school: School, sheet: spec.Sheet, frame: pd.DataFrame, version: i
         result = state.revalidate(
             school, {sheet.key: edited}, state.lang(), state.sheet_title(sheet, state.lang())
         )
-        outcome = handle_edit(result, school.school_id, sheet.key)
+        outcome = handle_edit(result, school.school_id, sheet.key, version)
         if outcome.get("saved"):
             state.flash(
                 "success", tr("ui.data.saved", school=school.school_id, version=outcome["version"])
@@ -158,11 +194,24 @@ def edit_form(school: School, sheet: spec.Sheet, frame: pd.DataFrame, version: i
         show_outcome(shown)
 
 
-def handle_edit(result: ReadResult, school_id: str, sheet_key: str) -> dict:
+def handle_edit(result: ReadResult, school_id: str, sheet_key: str, opened: int) -> dict:
+    """Save an edit of version `opened`; refused (StaleVersion) if the head moved."""
     if result.school is not None and result.school.school_id != school_id:
         # The school sheet is not edited here, so this cannot happen; refuse rather than fork.
         return {"ok": False, "problems": result.problems.items}
-    return handle_read(ReadResult(result.school, result.problems, f"ui:edit:{sheet_key}"))
+    source = f"ui:edit:{sheet_key}"
+    return handle_read(ReadResult(result.school, result.problems, source), expected_version=opened)
+
+
+def newer_version_notice(school_id: str, opened: int, latest: int) -> None:
+    """Say that someone saved a newer version; loading it discards unsaved edits."""
+    if opened >= latest:
+        return
+    st.warning(tr("ui.data.newer", school=school_id, opened=opened, latest=latest))
+    if st.button(tr("ui.data.load_latest"), key="load_latest"):
+        open_version(school_id, latest)
+        st.session_state.pop(EDIT_RESULT, None)
+        st.rerun()
 
 
 def render() -> None:
@@ -174,7 +223,9 @@ def render() -> None:
         upload_section()
     st.divider()
     summary = state.need_school()
-    school, version, _ = state.school(summary.school_id)
+    opened = opened_version(summary.school_id, summary.version)
+    newer_version_notice(summary.school_id, opened, summary.version)
+    school, version, _ = state.school(summary.school_id, opened)
     sheets_section(school, version)
 
 

@@ -28,7 +28,8 @@ from scheduler.model import build, fair_shares, fairness_set
 from scheduler.repair import mark_unavailable, repair
 from scheduler.solve import SolveOptions, inputs_hash, solve
 from scheduler.weights import Weights
-from store.db import database_url, session_scope
+from store.db import database_url
+from store.errors import Forbidden, StaleVersion
 from store.schedules import save_schedule
 from store.schools import save_school
 from ui import charts, grids, jobs, state
@@ -122,7 +123,7 @@ def finish(job: jobs.Job) -> None:
         state.flash("error", tr("ui.sched.crashed", error=outcome["error"]))
     elif outcome["schedule"] is not None:
         report = {**outcome["report"], "changes": outcome["changes"], "kind": job.kind}
-        with session_scope(state.engine()) as session:
+        with state.session() as session:
             head = save_schedule(
                 session,
                 outcome["schedule"],
@@ -349,18 +350,25 @@ def locks_for(schedule: Schedule, session_ids: set[str]) -> list[Lock]:
     return out
 
 
-def save_version(school: School, source: str) -> int | None:
-    """Validate a changed school through the workbook door and store it; its version id."""
+def save_version(school: School, source: str, opened: int) -> int | None:
+    """Validate a change of version `opened` through the workbook door and store it.
+
+    Its version id; None (with the reason shown) if invalid, refused or stale.
+    """
     result = state.revalidate(school, {}, state.lang(), source)
     if result.school is None:
         st.error(tr("ui.sched.change_invalid"))
         state.problems_table(result.problems.errors)
         return None
-    with session_scope(state.engine()) as session:
-        return save_school(session, result.school, source).id
+    try:
+        with state.session() as session:
+            return save_school(session, result.school, source, expected_version=opened).id
+    except (StaleVersion, Forbidden) as refused:
+        st.error(refused.message(state.lang()))
+        return None
 
 
-def pin_section(school: School, stored: StoredSchedule, busy: bool) -> None:
+def pin_section(school: School, version: int, stored: StoredSchedule, busy: bool) -> None:
     st.markdown(f"**{tr('ui.sched.pin')}**")
     st.caption(tr("ui.sched.pin_help", n=len(school.locks)))
     frame = grids.sessions_frame(school, stored.schedule, state.lang())
@@ -382,17 +390,17 @@ def pin_section(school: School, stored: StoredSchedule, busy: bool) -> None:
             return
         new = [lk for lk in locks_for(stored.schedule, chosen) if lk not in school.locks]
         pinned = replace(school, locks=(*school.locks, *new))
-        version_id = save_version(pinned, "ui:pin")
+        version_id = save_version(pinned, "ui:pin", version)
         if version_id is not None:
             start_job("pin", pinned, version_id)
     if unpin:
         unpinned = replace(school, locks=())
-        version_id = save_version(unpinned, "ui:unpin")
+        version_id = save_version(unpinned, "ui:unpin", version)
         if version_id is not None:
             start_job("solve", unpinned, version_id)
 
 
-def repair_section(school: School, stored: StoredSchedule, busy: bool) -> None:
+def repair_section(school: School, version: int, stored: StoredSchedule, busy: bool) -> None:
     st.markdown(f"**{tr('ui.sched.repair')}**")
     st.caption(tr("ui.sched.repair_help"))
     teachers = {x.teacher_id: f"{x.teacher_id} {x.name}" for x in school.teachers if x.opt_in}
@@ -409,7 +417,7 @@ def repair_section(school: School, stored: StoredSchedule, busy: bool) -> None:
         )
     if go and tid:
         changed = mark_unavailable(school, tid, int(day))
-        version_id = save_version(changed, "ui:unavailable")
+        version_id = save_version(changed, "ui:unavailable", version)
         if version_id is not None:
             start_job("repair", changed, version_id, previous=stored.schedule)
 
@@ -423,8 +431,12 @@ def render() -> None:
     school, version, version_id = state.school(summary.school_id)
     st.caption(tr("ui.sched.school", name=school.info.name, version=version))
     job: jobs.Job | None = st.session_state.get(jobs.JOB_KEY)
+    may_solve = state.may("schedule.write", summary.school_id)
+    may_change = may_solve and state.may("school.write", summary.school_id)
+    if not may_solve:
+        st.caption(tr("ui.auth.read_only"))
     busy = job is not None
-    settings_form(school, version_id, busy)
+    settings_form(school, version_id, busy or not may_solve)
     if job is not None:  # possibly of another school: it is stored against its own version
         watch(job)
     show_failure(summary.school_id)
@@ -440,9 +452,9 @@ def render() -> None:
     st.divider()
     left, right = st.columns(2)
     with left:
-        pin_section(school, stored, busy)
+        pin_section(school, version, stored, busy or not may_change)
     with right:
-        repair_section(school, stored, busy)
+        repair_section(school, version, stored, busy or not may_change)
 
 
 if __name__ == "__main__":

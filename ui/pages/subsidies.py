@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,12 +22,15 @@ from compensation.payroll import write_payroll_csv, write_payroll_xlsx
 from compensation.policy import Policy, Term, load_policy_toml
 from compensation.run import SubsidyResult, run_school
 from compensation.samplegen import DEFAULT_SEED, generate, write_sample
+from domain.problems import Problems
 from domain.schedule import Schedule
 from domain.school import School
-from store.db import PROJECT_ROOT, database_url, session_scope
+from store.db import PROJECT_ROOT, database_url
 from store.subsidy_runs import list_runs, load_run, save_run
 from ui import charts, state
 from ui.state import tr
+from workbook.reader import zip_csv_files
+from workbook.safety import check_size
 
 SAMPLE_POLICY = PROJECT_ROOT / "data" / "sample_evidence" / "policy.toml"
 RESULT_KEY = "_subsidy_result"
@@ -78,13 +79,17 @@ def sample_evidence(
 @st.cache_data(show_spinner=False, max_entries=16)
 def uploaded_evidence(digest: str, name: str, data: bytes, _school: School) -> Evidence:
     """An uploaded evidence workbook, or a zip of its CSV sheets, read by the evidence reader."""
+    problems = Problems()  # the workbook door's size and zip-bomb checks
+    is_zip = name.lower().endswith(".zip")
+    ok = check_size(len(data), name, problems)
+    found = zip_csv_files(data, name, problems) if ok and is_zip else ([], [])
+    if not ok or found is None:
+        return Evidence(problems=problems)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        if name.lower().endswith(".zip"):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for info in archive.infolist():
-                    if info.filename.lower().endswith(".csv") and not info.is_dir():
-                        (root / Path(info.filename).name).write_bytes(archive.read(info))
+        if is_zip:
+            for member, content in found[0]:
+                (root / member).write_bytes(content)
             source = root
         else:
             source = root / "evidence.xlsx"
@@ -150,7 +155,7 @@ def compute(
         if exc.located:
             state.problems_table(exc.located)
         return None
-    with session_scope(state.engine()) as session:
+    with state.session() as session:
         save_run(session, result)
     return result
 
@@ -178,7 +183,7 @@ def result_frame(result: SubsidyResult) -> pd.DataFrame:
 
 def stored_frame(school_id: str) -> tuple[int, int, pd.DataFrame] | None:
     """(run id, budget in fen, per-teacher frame) of the school's latest stored run."""
-    with session_scope(state.engine()) as session:
+    with state.session() as session:
         runs = list_runs(session, scope=school_id)
         if not runs:
             return None
@@ -397,7 +402,11 @@ def render() -> None:
     chosen = evidence_choice(
         school, schedule, stored_schedule.version if stored_schedule else 0, version, base.term
     )
-    policy = policy_form(base)
+    if state.may("subsidy.write", school.school_id):
+        policy = policy_form(base)
+    else:
+        st.caption(tr("ui.auth.read_only"))
+        policy = None
     if policy is not None and chosen is not None:
         evidence, plan = chosen()
         result = compute(school, policy, evidence, plan)

@@ -67,7 +67,11 @@ def measure(quick: bool) -> dict:
     base = load_scenario(preset_path("baseline"))
     ext = load_scenario(preset_path("high_school_extension"))
     money = dataclasses.replace(
-        base, scenario_id="money_only", base_rate_yuan=60.0, public_topup_per_student_yuan=50.0
+        base,
+        scenario_id="money_only",
+        base_rate_yuan=60.0,
+        public_topup_per_student_yuan=50.0,
+        scheme="quality",
     )
     out: dict = {"schools": len(schools), "read_s": read_s, "read_failures": len(failures)}
     modes = [("greedy", base)]
@@ -147,8 +151,8 @@ def section(m: dict) -> str:
         HEADING,
         "",
         "Command: `uv run python bench/bench_scenarios.py` (one run each, fresh cache per "
-        "configuration; wall time of `run_scenario` = build + schedule + money + totals, "
-        "without reading the workbooks or writing the report).",
+        "configuration; wall time of `run_scenario` = build + schedule + pay (compensation/) + "
+        "totals, without reading the workbooks or writing the report).",
         "",
         f"Machine: {os.cpu_count()} CPUs (nproc), {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}, {date.today().isoformat()}. "
@@ -175,7 +179,8 @@ def section(m: dict) -> str:
     lines += [
         f"| high-school extension after the baseline (cache) | 2 | {e['wall']:.1f} s | "
         f"{e['solved']} | — | {e['cached']} from the cache, failed {e['failed']} |",
-        f"| money-only variant (base rate 60, top-up 50) | 2 | {mo['wall']:.1f} s | "
+        f"| money-only variant (base rate 60, top-up 50, quality scheme) | 2 | "
+        f"{mo['wall']:.1f} s | "
         f"{mo['solved']} | — | {mo['cached']} from the cache; build {mo['build']:.2f} s, "
         f"money {mo['money']:.2f} s |",
         "",

@@ -1,12 +1,13 @@
 """Two peers for the scheduler benchmark, scored with the same objective as the CP-SAT model.
 
-* `greedy`: what a principal would do by hand (activities first, then basic care).
+* `greedy`: the product's by-hand greedy (`scheduler.greedy.greedy_schedule`: placement
+  most-constrained first, then exact max-flow staffing; None when it gets stuck).
 * `highs_solve`: the same model as a MIP in HiGHS (counted rooms, same hard rules, same
   soft terms and weights, the same convex-hull cuts on the deviation; no count table,
   which is a CP-only constraint, and no lock rules: the benchmark schools have no locks).
 
-Both read the school through `scheduler.instance.Instance`, so they agree with the model
-on what a session, a qualified teacher or a suitable room is.
+The HiGHS model and `score` read the school through `scheduler.instance.Instance`, so they
+agree with the model on what a session, a qualified teacher or a suitable room is.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from domain.schedule import Placed, Schedule
+from domain.schedule import Schedule
 from domain.school import School
+from scheduler.greedy import greedy_schedule as greedy
 from scheduler.instance import Instance, RoomNeed
 from scheduler.model import _subset, fair_shares, hull_edges
 from scheduler.weights import Weights
+
+__all__ = ["build_mip", "greedy", "highs_solve", "score"]
 
 # --------------------------------------------------------------------------- shared
 
@@ -113,120 +117,6 @@ def score(school: School, schedule: Schedule, weights: Weights | None = None) ->
         "adjacent_days": adjacent,
     }
     return {"terms": terms, "objective": sum(w[k] * v for k, v in terms.items())}
-
-
-# --------------------------------------------------------------------------- greedy
-
-
-def greedy(school: School) -> Schedule | None:
-    """By hand: activities first (most constrained first), each session at the first allowed
-    slot on a new day where a room fits, teacher = least-loaded qualified free teacher; then
-    basic care slot by slot: the homeroom teacher if free, then the least-loaded free teachers.
-    Returns None when it gets stuck. Locks, class-wide activities and enrolment clashes are
-    respected only as far as the benchmark schools need (they have none)."""
-    inst = Instance(school)
-    busy: set[tuple[str, str]] = set()  # (teacher, slot)
-    per_day: dict[tuple[str, int], int] = {}
-    per_week: dict[str, int] = {}
-    rooms_taken: dict[str, set[str]] = {s: set() for s in inst.slots}
-    placed: list[Placed] = []
-
-    # Home rooms of basic sessions are fixed: claim them first.
-    for bs in inst.basic_sessions:
-        if bs.home_room is not None:
-            rooms_taken[bs.slot_id].add(bs.home_room)
-
-    def free(t, s: str) -> bool:
-        return (
-            s not in t.unavailable
-            and (t.teacher_id, s) not in busy
-            and per_day.get((t.teacher_id, inst.day(s)), 0) < t.max_per_day
-            and per_week.get(t.teacher_id, 0) < t.max_per_week
-        )
-
-    def take(t, s: str) -> None:
-        busy.add((t.teacher_id, s))
-        per_day[t.teacher_id, inst.day(s)] = per_day.get((t.teacher_id, inst.day(s)), 0) + 1
-        per_week[t.teacher_id] = per_week.get(t.teacher_id, 0) + 1
-
-    def least_loaded(ts: list) -> list:
-        return sorted(ts, key=lambda t: (per_week.get(t.teacher_id, 0), t.teacher_id))
-
-    def slot_placed(aid: str, index: int, kind: str, s: str, room: str, tids) -> Placed:
-        sl = school.slot_by_id[s]
-        return Placed(aid, index, kind, sl.day, s, sl.start, sl.end, room, tuple(sorted(tids)))
-
-    order = sorted(
-        inst.activities,
-        key=lambda a: (len(inst.qualified(a)) * len(inst.allowed(a)), a.activity_id),
-    )
-    for a in order:
-        qualified = inst.qualified(a)
-        if a.fixed_teacher:
-            qualified = [t for t in qualified if t.teacher_id == a.fixed_teacher] + [
-                t for t in qualified if t.teacher_id != a.fixed_teacher
-            ]
-        rooms = inst.rooms_for(inst.room_need(a))
-        used_days: set[int] = set()
-        chosen: list[tuple[str, str, list[str]]] = []
-        for _k in range(a.sessions_per_week):
-            for s in inst.allowed(a):
-                if inst.day(s) in used_days:
-                    continue
-                room = next((r for r in rooms if r not in rooms_taken[s]), None)
-                if room is None:
-                    continue
-                pool = [t for t in qualified if free(t, s)]
-                if a.fixed_teacher:
-                    fixed_t = [t for t in pool if t.teacher_id == a.fixed_teacher]
-                    if not fixed_t:
-                        continue
-                    staff = fixed_t + least_loaded([t for t in pool if t not in fixed_t])
-                else:
-                    staff = least_loaded(pool)
-                staff = staff[: a.staff]
-                if len(staff) < a.staff:
-                    continue
-                for t in staff:
-                    take(t, s)
-                rooms_taken[s].add(room)
-                used_days.add(inst.day(s))
-                chosen.append((s, room, [t.teacher_id for t in staff]))
-                break
-            else:
-                return None  # stuck: no slot for this session
-        for index, (s, room, tids) in enumerate(
-            sorted(chosen, key=lambda c: inst.slots.index(c[0])), 1
-        ):
-            placed.append(slot_placed(a.activity_id, index, a.kind, s, room, tids))
-
-    for s in inst.slots:
-        for bs in inst.basic_by_slot[s]:
-            staff = [t for t in inst.teachers if t.homeroom == bs.group_id and free(t, s)][
-                : bs.need
-            ]
-            for t in staff:
-                take(t, s)
-            for t in least_loaded([t for t in inst.teachers if free(t, s)]):
-                if len(staff) >= bs.need:
-                    break
-                take(t, s)
-                staff.append(t)
-            if len(staff) < bs.need:
-                return None  # stuck: not enough free teachers at this slot
-            room = bs.home_room
-            if room is None:
-                need = inst.basic_room_need(bs)
-                room = next((r for r in inst.rooms_for(need) if r not in rooms_taken[s]), None)
-                if room is None:
-                    return None
-                rooms_taken[s].add(room)
-            placed.append(
-                slot_placed(
-                    bs.activity_id, bs.index, "basic", s, room, [t.teacher_id for t in staff]
-                )
-            )
-    return Schedule(school.school_id, tuple(placed))
 
 
 # --------------------------------------------------------------------------- HiGHS

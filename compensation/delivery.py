@@ -85,6 +85,11 @@ def enrolled_for(school: School | None, activity_id: str) -> float:
     return float(school.enrolled(activity)) if activity else np.nan
 
 
+def _row_number(value: object) -> int | None:
+    """The sheet row of a log line (pandas turns the column to float once NaN joins it)."""
+    return None if pd.isna(value) else int(value)
+
+
 def _log_minutes(frame: pd.DataFrame) -> pd.Series:
     """Minutes from the log's own start / end where both are given."""
     out = pd.Series(np.nan, index=frame.index, dtype=float)
@@ -122,7 +127,7 @@ def apply_log(
             problems.warning(
                 "comp.log.outside_term",
                 sheet=row["_sheet"],
-                row=row["_row"],
+                row=_row_number(row["_row"]),
                 column="date",
                 value=row["date"],
                 term=term.term_id,
@@ -146,7 +151,10 @@ def apply_log(
     for _, row in subs[subs["replaces"].isna()].iterrows():
         if (row["school_id"], row["date"], row["slot_id"], row["activity_id"]) in only_teacher:
             problems.warning(
-                "comp.log.replaces_unknown", sheet=row["_sheet"], row=row["_row"], column="replaces"
+                "comp.log.replaces_unknown",
+                sheet=row["_sheet"],
+                row=_row_number(row["_row"]),
+                column="replaces",
             )
     removed = pd.concat(
         [
@@ -205,7 +213,7 @@ def apply_log(
         problems.error(
             "comp.log.no_length",
             sheet=row["_sheet"],
-            row=row["_row"],
+            row=_row_number(row["_row"]),
             column="slot_id",
             value=row["slot_id"],
         )
@@ -223,14 +231,21 @@ def apply_log(
 
 
 def teacher_load(occ: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Per teacher: class hours (total, by kind, weekend), sessions, dominant kind."""
+    """Per teacher: class hours of service (total, weekend), self-study sessions, hours by
+    kind, sessions, dominant kind.
+
+    `hours` counts basic and extended service only: a high-school self-study session is
+    paid per session (`self_study_allowance_per_session_yuan`, the whole pay for it), not
+    per class hour, so its time is kept apart in `self_study_hours` (docs/compensation.md).
+    """
     o = occ.copy()
-    o["hours"] = o["minutes"].astype(float) / policy.class_hour_minutes
+    o["class_hours"] = o["minutes"].astype(float) / policy.class_hour_minutes
+    o["ss"] = (o["kind"] == "self_study").astype(int)
+    o["hours"] = np.where(o["ss"] == 1, 0.0, o["class_hours"])
     o["weekend"] = pd.to_datetime(o["date"]).dt.day_of_week >= 5
     o["weekend_hours"] = np.where(o["weekend"], o["hours"], 0.0)
-    o["ss"] = (o["kind"] == "self_study").astype(int)
     for kind in ("basic", "extended", "self_study"):
-        o[f"{kind}_hours"] = np.where(o["kind"] == kind, o["hours"], 0.0)
+        o[f"{kind}_hours"] = np.where(o["kind"] == kind, o["class_hours"], 0.0)
     g = o.groupby(["school_id", "teacher_id"])
     load = g.agg(
         hours=("hours", "sum"),

@@ -229,11 +229,18 @@ def check_school_ids(
             [(a, b) in known for a, b in zip(frame["school_id"], frame["teacher_id"], strict=True)],
             dtype=bool,
         )
-        for i in frame.index[has & ~school_ok]:
+        # One note per sheet, not one per row: a county file used for one school is normal,
+        # and its other schools' rows are simply out of scope.
+        others = frame[has & ~school_ok]
+        if len(others):
+            ids = sorted(others["school_id"].astype(str).unique())
+            shown = "、".join(ids[:5]) + ("…" if len(ids) > 5 else "")
             problems.warning(
                 "comp.evidence.unknown_school",
-                **_where(frame, i, "school_id", file, headers[key]),
-                value=frame.at[i, "school_id"],
+                **_where(frame, others.index[0], "school_id", file, headers[key]),
+                value=shown,
+                count=len(others),
+                schools=len(ids),
             )
         for i in frame.index[has & school_ok & ~pair_ok]:
             problems.warning(
@@ -297,7 +304,17 @@ def read_evidence(
         file,
         headers,
     )
+    if schools:  # rows of schools outside this run were reported above and take no part
+        ev.log, ev.ratings, ev.facts = (
+            _of_schools(f, schools) for f in (ev.log, ev.ratings, ev.facts)
+        )
     return ev
+
+
+def _of_schools(frame: pd.DataFrame | None, schools: dict[str, School]) -> pd.DataFrame | None:
+    if frame is None or "school_id" not in frame:
+        return frame
+    return frame[frame["school_id"].isna() | frame["school_id"].isin(list(schools))]
 
 
 def _typed_ratings(frame: pd.DataFrame) -> pd.DataFrame:

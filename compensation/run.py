@@ -125,6 +125,42 @@ def budget_for(
     return budget
 
 
+def score_and_allocate(
+    load: pd.DataFrame,
+    policy: Policy,
+    budget_fen: int,
+    ratings: pd.DataFrame | None = None,
+    facts: pd.DataFrame | None = None,
+    conflicts: pd.DataFrame | None = None,
+    schemes: tuple[str, ...] = DEFAULT_SCHEMES,
+) -> tuple[ScoreResult, pd.DataFrame, dict[str, Allocation]]:
+    """Quality scores, the load with each teacher's z and composite, and one allocation of
+    `budget_fen` per scheme (the step of `run_pipeline` before payslips; the bureau's
+    scenarios call `score_teachers` and `allocate` the same way). Without ratings or facts
+    every teacher sits at the school mean (z = 0, multiplier 1)."""
+    scores, teachers = score_teachers(load, policy, ratings, facts, conflicts)
+    allocations = {s: allocate(s, teachers, budget_fen, policy) for s in schemes}
+    return scores, teachers, allocations
+
+
+def score_teachers(
+    load: pd.DataFrame,
+    policy: Policy,
+    ratings: pd.DataFrame | None = None,
+    facts: pd.DataFrame | None = None,
+    conflicts: pd.DataFrame | None = None,
+) -> tuple[ScoreResult, pd.DataFrame]:
+    """Quality scores and the load with each teacher's z and composite. Every step groups
+    by school, so scoring a county at once equals scoring each school on its own."""
+    scores = compute_scores(load, ratings, facts, policy, conflicts)
+    teachers = load.merge(
+        scores.scores[["school_id", "teacher_id", "z", "composite", "n_sources"]],
+        on=["school_id", "teacher_id"],
+        how="left",
+    )
+    return scores, teachers
+
+
 def run_pipeline(
     load: pd.DataFrame,
     policy: Policy,
@@ -140,13 +176,9 @@ def run_pipeline(
     `load` columns: key, school_id, teacher_id, name, location, hours, weekend_hours,
     self_study_sessions, sessions, kind, basic_hours.
     """
-    scores = compute_scores(load, ratings, facts, policy, conflicts)
-    teachers = load.merge(
-        scores.scores[["school_id", "teacher_id", "z", "composite"]],
-        on=["school_id", "teacher_id"],
-        how="left",
+    scores, teachers, allocations = score_and_allocate(
+        load, policy, budget_fen, ratings, facts, conflicts, schemes
     )
-    allocations = {s: allocate(s, teachers, budget_fen, policy) for s in schemes}
     slips = {s: payslips(a, scores, teachers, policy) for s, a in allocations.items()}
     comparison = None
     if "hour_only" in allocations:

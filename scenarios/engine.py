@@ -28,6 +28,7 @@ from pathlib import Path
 from domain.schedule import Placed, Schedule, Unstaffed
 from domain.school import School
 from scenarios.levers import SolverSettings
+from scheduler.greedy import checked_greedy
 from scheduler.solve import Progress, SolveOptions, solve
 from scheduler.weights import Weights
 
@@ -115,51 +116,13 @@ def solve_options(settings: SolverSettings) -> SolveOptions:
     )
 
 
-def greedy_schedule(school: School) -> Schedule | None:
-    """A complete schedule from the greedy placement + max-flow staffing of
-    `samplegen.witness`, if it finds one and the independent checker passes it; else None.
-
-    A complete plan leaves nothing unstaffed, so it is optimal for the scenario objective
-    (`SCENARIO_WEIGHTS`): CP-SAT is only needed where the greedy fails. The witness ignores
-    locks, so schools with locks always go to CP-SAT.
-    """
-    from samplegen.witness import find_witness
-    from scheduler.check import check, rows_of
-
-    if school.locks:
-        return None
-    found = find_witness(school)
-    if found is None:
-        return None
-    placed = []
-    for w in found:
-        slot = school.slot_by_id[w.slot_id]
-        activity = school.activity_by_id.get(w.activity_id)
-        kind = activity.kind if activity else "basic"
-        placed.append(
-            Placed(
-                w.activity_id,
-                w.session,
-                kind,
-                slot.day,
-                w.slot_id,
-                slot.start,
-                slot.end,
-                w.room_id,
-                tuple(sorted(w.teachers)),
-            )
-        )
-    schedule = Schedule(school.school_id, tuple(placed))
-    return schedule if not check(school, rows_of(schedule)) else None
-
-
 def solve_task(school: School, settings: SolverSettings) -> SolveOutcome:
     """Schedule one school as a partial plan (greedy first, then CP-SAT); never raises."""
     key = school_key(school, settings)
     started = time.perf_counter()
     try:
         if settings.greedy:
-            schedule = greedy_schedule(school)
+            schedule = checked_greedy(school)
             if schedule is not None:
                 seconds = round(time.perf_counter() - started, 3)
                 return SolveOutcome(school.school_id, key, "greedy", seconds, schedule)

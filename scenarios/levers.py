@@ -26,7 +26,8 @@ from i18n import both
 STAGES = ("primary", "junior", "high")  # service stages: a nine-year school has two
 SCHOOL_STAGES = ("primary", "junior", "nine_year", "high")
 LOCATIONS = ("urban", "town", "village")
-MODES = ("rate", "fees")
+MODES = ("rate", "fees")  # the money pool: compensation's budget_mode
+SCHEMES = ("hour_only", "quality", "lp")  # compensation's allocation schemes
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SELF_STUDY_PRESETS_YUAN = (20.0, 35.0, 50.0)  # anecdote / midpoint / Shandong floor
 
@@ -80,12 +81,15 @@ class Scenario:
         default_factory=lambda: {"urban": 0.03, "town": 0.05, "village": 0.08}
     )
     public_topup_per_student_yuan: float = 0.0  # per enrolled pupil and term
-    # [subsidy]
-    mode: str = "rate"
+    # [subsidy]: compensation/'s scheme and policy (docs/compensation.md)
+    scheme: str = "hour_only"  # hour_only (today's practice) / quality / lp
+    mode: str = "rate"  # the pool: rate (base rate x hours + allowances) / fees
     base_rate_yuan: float = 50.0  # per class hour (课时) of basic and extended service
     class_hour_minutes: int = 45
     teacher_share: float = 0.9
-    floor_per_hour_yuan: float = 35.0  # fees mode: the county tops pay up to this floor
+    floor_per_hour_yuan: float = 35.0  # the county tops the pool up to these floors
+    cap_per_hour_yuan: float = 80.0  # pay above the caps is not paid out
+    quality_pool_share: float = 0.3  # quality / lp: share of the hourly money at stake
     village_allowance_per_hour_yuan: float = 7.0
     weekend_allowance_per_hour_yuan: float = 30.0
     # [term]
@@ -138,11 +142,14 @@ LAYOUT: dict[str, dict[str, str]] = {
         "public_topup_per_student_yuan": "public_topup_per_student_yuan",
     },
     "subsidy": {
+        "scheme": "scheme",
         "mode": "mode",
         "base_rate_yuan": "base_rate_yuan",
         "class_hour_minutes": "class_hour_minutes",
         "teacher_share": "teacher_share",
         "floor_per_hour_yuan": "floor_per_hour_yuan",
+        "cap_per_hour_yuan": "cap_per_hour_yuan",
+        "quality_pool_share": "quality_pool_share",
         "village_allowance_per_hour_yuan": "village_allowance_per_hour_yuan",
         "weekend_allowance_per_hour_yuan": "weekend_allowance_per_hour_yuan",
     },
@@ -159,6 +166,7 @@ _NON_NEGATIVE = (
     "public_topup_per_student_yuan",
     "base_rate_yuan",
     "floor_per_hour_yuan",
+    "cap_per_hour_yuan",
     "village_allowance_per_hour_yuan",
     "weekend_allowance_per_hour_yuan",
 )
@@ -220,15 +228,16 @@ def _convert(name: str, value: Any) -> Any:
         return _int(value, 2, 3)
     if name == "students":
         return _by(("primary", "junior"), value, _share)
-    if name in ("teachers", "rotation_share", "teacher_share"):
+    if name in ("teachers", "rotation_share", "teacher_share", "quality_pool_share"):
         return _share(value)
     if name == "self_study_per_week":
         return _int(value, 0, 14)
     if name == "class_hour_minutes":
         return _int(value, 1, 240)
-    if name == "mode":
-        if value not in MODES:
-            raise _Bad("scen.bad.choice", allowed=", ".join(MODES))
+    if name in ("mode", "scheme"):
+        allowed = MODES if name == "mode" else SCHEMES
+        if value not in allowed:
+            raise _Bad("scen.bad.choice", allowed=", ".join(allowed))
         return value
     if name == "fee_per_student_hour_yuan":
         if not isinstance(value, dict):
@@ -337,6 +346,8 @@ def build_scenario(data: dict[str, Any], file: str | None = None) -> Scenario:
     scenario = Scenario(**kwargs)
     if "high" in scenario.stages and scenario.self_study_per_week == 0:
         bad("high_school.self_study_per_week", 0, "scen.high_needs_sessions")
+    if scenario.cap_per_hour_yuan < scenario.floor_per_hour_yuan:
+        bad("subsidy.cap_per_hour_yuan", scenario.cap_per_hour_yuan, "scen.cap_below_floor")
     if problems.errors:
         raise ScenarioError(problems)
     return scenario

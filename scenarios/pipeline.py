@@ -1,10 +1,11 @@
-"""County in, results out: read -> build -> schedule (pool/Dask, cached) -> money -> totals.
+"""County in, results out: read -> build -> schedule (pool/Dask, cached) -> pay -> totals.
 
 `run_scenario` works on School values (tests, the app); `run_county` reads a county folder
 first. `write_run` stores a run folder that `load_run` (and `scenario compare`) reads back:
 
     schools.csv     one row per school and stage (every number the totals add up)
     unstaffed.csv   sessions a partial plan could not staff: school, skill, slot, missing
+    teachers.csv    one line per paid teacher: class hours, quality score, what was paid
     failures.csv    schools that could not be read, scheduled or priced
     summary.json    county totals, by stage / location, run statistics
     scenario.toml   the levers as run
@@ -24,15 +25,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from compensation.errors import CompensationError
+from compensation.evidence import Evidence, read_evidence
 from domain.school import School
 from scenarios.aggregate import Aggregates, aggregate, rows_frame, unstaffed_frame
 from scenarios.build import build_county
 from scenarios.engine import Cache, Event, RunStats, schedule_schools
 from scenarios.levers import Scenario, build_scenario, to_toml
-from scenarios.money import SchoolResult, school_result
+from scenarios.money import (
+    TEACHER_COLUMNS,
+    SchoolFacts,
+    SchoolResult,
+    allocate_pay,
+    policy_of,
+    school_facts,
+    school_result,
+)
 from workbook.reader import find_school_sources, read_school
+from workbook.safety import csv_unescape_dict, safe_frame, unescape_frame
 
 FAILURE_COLUMNS = ("school_id", "step", "status", "reason")
+EVIDENCE_NAMES = ("evidence", "evidence.xlsx")  # looked for inside the county folder
 
 
 @dataclass
@@ -43,6 +56,7 @@ class RunResult:
     stats: RunStats
     aggregates: Aggregates
     timings: dict[str, float] = field(default_factory=dict)
+    quality: dict = field(default_factory=dict)  # the scheme and the evidence it used
 
     @property
     def rows(self) -> list[dict]:
@@ -51,6 +65,63 @@ class RunResult:
     @property
     def unstaffed(self) -> list[dict]:
         return [u for sid in sorted(self.results) for u in self.results[sid].unstaffed]
+
+    @property
+    def teachers(self) -> list[dict]:
+        return [t for sid in sorted(self.results) for t in self.results[sid].teachers]
+
+
+@dataclass(frozen=True)
+class QualityEvidence:
+    """Ratings, facts and conflicts for the quality scores of a hypothetical plan, and
+    where they came from. `evidence` None: every teacher at a neutral score."""
+
+    evidence: Evidence | None = None
+    source: str = ""
+    errors: int = 0  # problems found reading it (then it is not used)
+
+
+def find_evidence(county_dir: Path | str) -> Path | None:
+    """The county's evidence: `evidence/` (CSV files named after the sheets, as
+    data/sample_evidence) or `evidence.xlsx` inside the county folder; None if neither."""
+    for name in EVIDENCE_NAMES:
+        path = Path(county_dir) / name
+        if path.exists():
+            return path
+    return None
+
+
+def read_quality_evidence(
+    source: Path | None, schools: dict[str, School], scenario: Scenario
+) -> QualityEvidence:
+    """Only ratings, facts and conflicts are used: a delivery log records a real term,
+    not the hypothetical plan. Evidence with errors is not used (the report says so)."""
+    if source is None:
+        return QualityEvidence()
+    try:
+        ev = read_evidence(source, policy_of(scenario), schools)
+    except (CompensationError, OSError, ValueError) as exc:
+        del exc
+        return QualityEvidence(None, source.name, errors=1)
+    if ev.problems.errors:
+        return QualityEvidence(None, source.name, errors=len(ev.problems.errors))
+    kept = Evidence(ratings=ev.ratings, facts=ev.facts, conflicts=ev.conflicts)
+    return QualityEvidence(kept, source.name)
+
+
+def quality_summary(scenario: Scenario, quality: QualityEvidence, teachers: list[dict]) -> dict:
+    if quality.evidence is not None:
+        status = "evidence"
+    else:
+        status = "invalid" if quality.errors else "neutral"
+    return {
+        "scheme": scenario.scheme,
+        "status": status,
+        "source": quality.source,
+        "errors": quality.errors,
+        "teachers": len(teachers),
+        "teachers_with_evidence": sum(1 for t in teachers if t["evidence_sources"] > 0),
+    }
 
 
 def load_towns(county_dir: Path | str) -> dict[str, str]:
@@ -61,7 +132,9 @@ def load_towns(county_dir: Path | str) -> dict[str, str]:
         return {}
     with path.open(encoding="utf-8-sig", newline="") as f:
         return {
-            r["school_id"]: r.get("town") or "" for r in csv.DictReader(f) if r.get("school_id")
+            r["school_id"]: r.get("town") or ""
+            for r in map(csv_unescape_dict, csv.DictReader(f))
+            if r.get("school_id")
         }
 
 
@@ -90,8 +163,10 @@ def run_scenario(
     cache: Cache | None = None,
     progress: Callable[[Event], None] | None = None,
     failures: list[dict] | None = None,
+    quality: QualityEvidence | None = None,
 ) -> RunResult:
     towns = towns or {}
+    quality = quality or QualityEvidence()
     failures = list(failures or [])
     t0 = time.perf_counter()
     built = build_county(schools, scenario, towns)
@@ -101,7 +176,7 @@ def run_scenario(
         ordered, scenario.solver, engine, workers, address, cache, progress
     )
     t2 = time.perf_counter()
-    results: dict[str, SchoolResult] = {}
+    facts: dict[str, SchoolFacts] = {}
     for sid in sorted(outcomes):
         outcome = outcomes[sid]
         if not outcome.ok:
@@ -111,12 +186,21 @@ def run_scenario(
             )
             continue
         try:
-            results[sid] = school_result(built[sid], outcome, scenario, towns.get(sid, ""))
+            facts[sid] = school_facts(built[sid], outcome, scenario, towns.get(sid, ""))
         except Exception as exc:  # a school that cannot be priced is reported, not fatal
-            reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            failures.append(_money_failure(sid, exc))
+    lines, unpaid = allocate_pay(facts, scenario, quality.evidence)
+    results: dict[str, SchoolResult] = {}
+    for sid in sorted(facts):
+        if sid in unpaid:
             failures.append(
-                {"school_id": sid, "step": "money", "status": "error", "reason": reason}
+                {"school_id": sid, "step": "money", "status": "error", "reason": unpaid[sid]}
             )
+            continue
+        try:
+            results[sid] = school_result(facts[sid], lines[sid], scenario)
+        except Exception as exc:
+            failures.append(_money_failure(sid, exc))
     rows = [r for sid in sorted(results) for r in results[sid].rows]
     gaps = [u for sid in sorted(results) for u in results[sid].unstaffed]
     aggregates = aggregate(rows_frame(rows), unstaffed_frame(gaps))
@@ -126,16 +210,29 @@ def run_scenario(
         "schedule_seconds": round(t2 - t1, 3),
         "money_seconds": round(t3 - t2, 3),
     }
-    return RunResult(scenario, results, failures, stats, aggregates, timings)
+    teachers = [t for sid in sorted(results) for t in results[sid].teachers]
+    summary = quality_summary(scenario, quality, teachers)
+    return RunResult(scenario, results, failures, stats, aggregates, timings, summary)
+
+
+def _money_failure(sid: str, exc: Exception) -> dict:
+    reason = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return {"school_id": sid, "step": "money", "status": "error", "reason": reason}
 
 
 def run_county(county_dir: Path | str, scenario: Scenario, **kwargs: object) -> RunResult:
     """Read the county folder, then `run_scenario` (unreadable schools become failures)."""
     t0 = time.perf_counter()
     schools, failures = read_schools(county_dir)
+    quality = read_quality_evidence(find_evidence(county_dir), schools, scenario)
     read_seconds = round(time.perf_counter() - t0, 3)
     result = run_scenario(
-        schools, scenario, towns=load_towns(county_dir), failures=failures, **kwargs
+        schools,
+        scenario,
+        towns=load_towns(county_dir),
+        failures=failures,
+        quality=quality,
+        **kwargs,
     )
     result.timings = {"read_seconds": read_seconds, **result.timings}
     return result
@@ -173,6 +270,7 @@ def summary_of(result: RunResult) -> dict:
         "by_stage": records(agg.by_stage),
         "by_location": records(agg.by_location),
         "stats": stats,
+        "quality": result.quality,
         "timings": result.timings,
         "failures": len(result.failures),
     }
@@ -189,13 +287,20 @@ def write_run(
     paths = {
         "schools": out / "schools.csv",
         "unstaffed": out / "unstaffed.csv",
+        "teachers": out / "teachers.csv",
         "failures": out / "failures.csv",
         "summary": out / "summary.json",
         "scenario": out / "scenario.toml",
     }
-    rows_frame(result.rows).to_csv(paths["schools"], index=False, encoding="utf-8-sig")
-    unstaffed_frame(result.unstaffed).to_csv(paths["unstaffed"], index=False, encoding="utf-8-sig")
-    pd.DataFrame(result.failures, columns=list(FAILURE_COLUMNS)).to_csv(
+    # safe_frame: formula-like text (a school named "=...") is quoted; load_run unquotes.
+    safe_frame(rows_frame(result.rows)).to_csv(paths["schools"], index=False, encoding="utf-8-sig")
+    safe_frame(unstaffed_frame(result.unstaffed)).to_csv(
+        paths["unstaffed"], index=False, encoding="utf-8-sig"
+    )
+    safe_frame(pd.DataFrame(result.teachers, columns=list(TEACHER_COLUMNS))).to_csv(
+        paths["teachers"], index=False, encoding="utf-8-sig"
+    )
+    safe_frame(pd.DataFrame(result.failures, columns=list(FAILURE_COLUMNS))).to_csv(
         paths["failures"], index=False, encoding="utf-8-sig"
     )
     paths["summary"].write_text(
@@ -229,14 +334,16 @@ def load_run(folder: Path | str) -> RunData:
         tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8")), "scenario.toml"
     )
     text = {"school_id": str, "name": str, "town": str, "slot_id": str, "activity_id": str}
-    rows = pd.read_csv(
-        folder / "schools.csv", encoding="utf-8-sig", dtype=text, keep_default_na=False
+    rows = unescape_frame(
+        pd.read_csv(folder / "schools.csv", encoding="utf-8-sig", dtype=text, keep_default_na=False)
     )
-    gaps = pd.read_csv(
-        folder / "unstaffed.csv", encoding="utf-8-sig", dtype=text, keep_default_na=False
+    gaps = unescape_frame(
+        pd.read_csv(
+            folder / "unstaffed.csv", encoding="utf-8-sig", dtype=text, keep_default_na=False
+        )
     )
-    failures = pd.read_csv(
-        folder / "failures.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    failures = unescape_frame(
+        pd.read_csv(folder / "failures.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     )
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     return RunData(folder, scenario, summary, aggregate(rows, gaps), failures)

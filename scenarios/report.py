@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from i18n import t
 from scenarios.levers import to_toml
+from workbook.safety import inert_workbook
 
 KEY_FIGURES = (
     "schools",
@@ -38,6 +39,7 @@ KEY_FIGURES = (
     "topup_yuan",
     "income_yuan",
     "pay_yuan",
+    "self_study_pay_yuan",
     "cost_yuan",
     "gap_yuan",
     "family_cost_per_student_yuan",
@@ -60,6 +62,7 @@ GROUP_COLUMNS = (
     "fees_yuan",
     "income_yuan",
     "pay_yuan",
+    "self_study_pay_yuan",
     "cost_yuan",
     "gap_yuan",
     "family_cost_per_student_yuan",
@@ -278,6 +281,20 @@ def gap_note(county: dict, lang: str) -> str:
     )
 
 
+def quality_note(scenario, summary: dict, lang: str) -> str:
+    """Which subsidy scheme split the money, and on what quality evidence (or none)."""
+    quality = summary.get("quality") or {}
+    return t(
+        f"scen.report.quality.{quality.get('status', 'neutral')}",
+        lang,
+        scheme=t(f"scen.scheme.{scenario.scheme}", lang),
+        source=quality.get("source", ""),
+        n=quality.get("teachers_with_evidence", 0),
+        total=quality.get("teachers", 0),
+        errors=quality.get("errors", 0),
+    )
+
+
 def write_run_report(run, out: Path | str, lang: str = "zh") -> dict[str, Path]:
     """report.xlsx and report.html of one run folder (`pipeline.RunData`)."""
     out = Path(out)
@@ -308,6 +325,7 @@ def write_run_report(run, out: Path | str, lang: str = "zh") -> dict[str, Path]:
         f"<b>{html.escape(t('scen.report.term', lang))}</b>: {html.escape(s.term.term_id)}</p>"
     )
     note = f'<p class="note">{html.escape(gap_note(agg.county, lang))}</p>'
+    note += f'<p class="note">{html.escape(quality_note(s, run.summary, lang))}</p>'
     if len(run.failures):
         failed = t("scen.report.failures_note", lang, n=len(run.failures))
         note += f'<p class="note">{html.escape(failed)}</p>'
@@ -331,7 +349,14 @@ def write_run_report(run, out: Path | str, lang: str = "zh") -> dict[str, Path]:
         parts.append(f"<h2>{html.escape(t(key, lang))}</h2>{table}")
     parts.append(
         "<p><small>"
-        + html.escape(t("scen.report.method", lang, minutes=s.class_hour_minutes))
+        + html.escape(
+            t(
+                "scen.report.method",
+                lang,
+                minutes=s.class_hour_minutes,
+                rate=f"{s.self_study_rate_yuan:g}",
+            )
+        )
         + "</small></p>"
     )
     page = _page(
@@ -371,7 +396,8 @@ def write_compare_report(runs: list, out: Path | str, lang: str = "zh") -> dict[
     _write_xlsx(paths["xlsx"], tables)
     notes = "".join(
         f'<p class="note"><b>{html.escape(run.name(lang))}</b>: '
-        f"{html.escape(gap_note(run.aggregates.county, lang))}</p>"
+        f"{html.escape(gap_note(run.aggregates.county, lang))} "
+        f"{html.escape(quality_note(run.scenario, run.summary, lang))}</p>"
         for run in runs
     )
     parts = [f"<p>{' | '.join(html.escape(r.name(lang)) for r in runs)}</p>", notes]
@@ -394,3 +420,4 @@ def _write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(
                     60, width + 2
                 )
+        inert_workbook(writer.book)  # names and notes that start with "=" stay text

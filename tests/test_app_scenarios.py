@@ -55,6 +55,12 @@ def test_nothing_runs_on_render(page: AppTest, tmp_path: Path) -> None:
     assert not (tmp_path / "scenario_runs").exists()
     # The levers of the chosen preset are widgets; the TOML can be downloaded.
     assert page.number_input(key="scen_baseline_base_rate").value == 50.0
+    # The subsidy scheme is compensation's; the sample county has no evidence/ folder.
+    assert page.selectbox(key="scen_baseline_scheme").value == "hour_only"
+    assert page.selectbox(key="scen_baseline_scheme").options == [
+        t(f"ui.scen.scheme.{s}", "zh") for s in ("hour_only", "quality", "lp")
+    ]
+    assert any(t("ui.scen.evidence.none", "zh") in str(c.value) for c in page.caption)
     assert any(b.label == t("ui.scen.toml", "zh") for b in page.get("download_button"))
 
 
@@ -71,14 +77,18 @@ def test_run_two_plans_and_compare(page: AppTest, tmp_path: Path) -> None:
     assert fmt("cost_yuan", county["cost_yuan"]) in set(cost.astype(str))
     assert county["cost_yuan"] > 0
 
-    # A money-only change: same schedules (cached), more public money, a second run.
+    # A money-only change: same schedules (cached), more public money and the
+    # quality-weighted scheme (neutral scores here), a second run.
     at.number_input(key="scen_baseline_topup").set_value(500.0)
+    at.selectbox(key="scen_baseline_scheme").set_value("quality")
     at.text_input(key="scen_baseline_name").set_value("现状+补助")
     at = run(at)
     second = [p for p in run_folders(tmp_path) if p not in first]
     assert len(second) == 1
     county2 = json.loads((second[0] / "summary.json").read_text(encoding="utf-8"))["county"]
     assert county2["topup_yuan"] > county.get("topup_yuan", 0.0)
+    assert county2["gap_yuan"] < county["gap_yuan"]
+    assert 'scheme = "quality"' in (second[0] / "scenario.toml").read_text(encoding="utf-8")
 
     # Both runs side by side (the new one first), with their own numbers.
     assert at.multiselect(key="scen_pick").value == [second[0].name, first[0].name]

@@ -353,3 +353,34 @@ def test_cli_subsidies_for_a_school(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 3
     assert "缺口" in result.output and "short by" in result.output
+
+
+def test_one_school_from_county_evidence_leaves_the_others_out(tmp_path: Path) -> None:
+    """A finance officer runs one school with the county's evidence files: the other schools'
+    rows are out of scope (one note per sheet), never errors, and the pay is the same as
+    from files holding that school's rows alone."""
+    from workbook.reader import read_school
+
+    root = Path(__file__).resolve().parents[1] / "data"
+    school = read_school(root / "sample_county" / "ZY001.xlsx").school
+    policy = load_policy_toml(root / "sample_evidence" / "policy.toml")
+    schedule = read_schedule_csv(root / "sample_evidence" / "schedules" / "ZY001.csv", "ZY001")
+    own = tmp_path / "own"
+    own.mkdir()
+    for source in (root / "sample_evidence").glob("*.csv"):
+        frame = pd.read_csv(source, encoding="utf-8-sig", dtype=str)
+        frame[frame["school_id"] == "ZY001"].to_csv(own / source.name, index=False)
+
+    def pay(folder: Path) -> tuple[dict[str, list[int]], Problems]:
+        evidence = read_evidence(folder, policy, {"ZY001": school})
+        result = run_school(school, evidence.policy or policy, evidence, schedule)
+        lines = {s: list(a.lines["amount_fen"]) for s, a in result.allocations.items()}
+        return lines, evidence.problems
+
+    county_pay, problems = pay(root / "sample_evidence")
+    assert not problems.errors
+    notes = [p for p in problems.items if p.code == "comp.evidence.unknown_school"]
+    assert len(notes) == 3  # delivery log, ratings, facts: one note each
+    own_pay, own_problems = pay(own)
+    assert not own_problems.items
+    assert county_pay == own_pay and sum(county_pay["quality"]) > 0

@@ -23,7 +23,8 @@ from samplegen.county import (
     workbook_style,
     write_county,
 )
-from samplegen.witness import check_witness, find_witness, load_ratio
+from samplegen.witness import find_witness, load_ratio
+from scheduler.check import check, rows_of
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sample_county"
 CLUB_CATEGORIES = {"arts", "sports", "science", "labour", "social_practice", "academic"}
@@ -76,7 +77,7 @@ def test_every_school_has_a_valid_witness_schedule(county: list[School]) -> None
     for school in county:
         witness = find_witness(school)
         assert witness is not None, school.school_id
-        assert check_witness(school, witness) == [], school.school_id
+        assert check(school, rows_of(witness)) == [], school.school_id
 
 
 def test_load_is_tight_but_feasible(county: list[School]) -> None:
@@ -150,9 +151,12 @@ def test_witness_check_catches_a_broken_schedule(county: list[School]) -> None:
     school = county[0]
     witness = find_witness(school)
     assert witness is not None
-    broken = [replace(witness[0], teachers=()), *witness[1:]]
-    assert check_witness(school, broken)
-    assert check_witness(school, witness[1:])
+    first, *rest = witness.sessions
+    understaffed = replace(
+        witness, sessions=(replace(first, teacher_ids=first.teacher_ids[1:]), *rest)
+    )
+    assert check(school, rows_of(understaffed))
+    assert check(school, rows_of(replace(witness, sessions=tuple(rest))))
 
 
 def test_write_county_writes_workbooks_and_summary(county: list[School], tmp_path: Path) -> None:

@@ -191,7 +191,12 @@ def test_rotation_moves_junior_teachers_to_high_schools(schools) -> None:
 def test_money_levers_do_not_change_the_schedule_input(schools) -> None:
     base = load_scenario(preset_path("baseline"))
     money = dataclasses.replace(
-        base, base_rate_yuan=60.0, public_topup_per_student_yuan=100.0, mode="fees"
+        base,
+        base_rate_yuan=60.0,
+        public_topup_per_student_yuan=100.0,
+        mode="fees",
+        scheme="quality",
+        quality_pool_share=0.5,
     )
     a, b = build_county(schools, base), build_county(schools, money)
     assert all(school_key(a[s], base.solver) == school_key(b[s], money.solver) for s in schools)

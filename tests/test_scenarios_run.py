@@ -90,6 +90,35 @@ def test_county_totals_recomputed_from_the_school_file(run_folder) -> None:
     assert by_stage["high"]["pay_yuan"] == pytest.approx(sum(float(r["pay_yuan"]) for r in high))
 
 
+def test_pay_recomputed_by_hand_from_the_teacher_lines(run_folder, extension) -> None:
+    """teachers.csv (what compensation/ paid each teacher) adds up to schools.csv to the
+    fen, and under the presets (rate pool, hour-only) every amount is the rule by hand:
+    base rate x class hours + village and weekend allowances + rate x self-study sessions."""
+    scenario = extension.scenario
+    with (run_folder / "teachers.csv").open(encoding="utf-8-sig") as f:
+        teachers = list(csv.DictReader(f))
+    with (run_folder / "schools.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert teachers and scenario.scheme == "hour_only" and scenario.mode == "rate"
+
+    def fen(value: str) -> int:
+        return round(float(value) * 100)
+
+    for sid in SUBSET:
+        paid = sum(fen(t["amount_yuan"]) for t in teachers if t["school_id"] == sid)
+        assert paid == sum(fen(r["pay_yuan"]) for r in rows if r["school_id"] == sid), sid
+    for t in teachers:
+        hours = float(t["class_hours"])
+        village = scenario.village_allowance_per_hour_yuan if t["location"] == "village" else 0
+        expected = (
+            hours * (scenario.base_rate_yuan + village)
+            + float(t["weekend_hours"]) * scenario.weekend_allowance_per_hour_yuan
+            + int(t["self_study_sessions"]) * scenario.self_study_rate_yuan
+        )
+        assert float(t["amount_yuan"]) == pytest.approx(expected, abs=0.011), t["teacher_id"]
+        assert float(t["multiplier"]) == 1.0 and int(t["evidence_sources"]) == 0
+
+
 def test_self_study_pay_is_rate_times_sessions(extension) -> None:
     scenario = extension.scenario
     high = [r for r in extension.rows if r["stage"] == "high"]
@@ -97,6 +126,8 @@ def test_self_study_pay_is_rate_times_sessions(extension) -> None:
         assert r["pay_yuan"] == pytest.approx(
             r["self_study_sessions_term"] * scenario.self_study_rate_yuan, abs=0.01
         )
+        assert r["self_study_pay_yuan"] == pytest.approx(r["pay_yuan"], abs=0.01)
+    assert extension.quality["status"] == "neutral"  # no evidence beside these workbooks
 
 
 def test_money_only_change_is_served_from_the_cache(schools, cache_dir, extension) -> None:

@@ -25,9 +25,19 @@ import plotly.graph_objects as go
 from i18n import t
 from scenarios.engine import Cache, Event
 from scenarios.levers import Scenario
-from scenarios.pipeline import RunData, load_run, load_towns, read_schools, run_scenario, write_run
+from scenarios.pipeline import (
+    RunData,
+    find_evidence,
+    load_run,
+    load_towns,
+    read_quality_evidence,
+    read_schools,
+    run_scenario,
+    write_run,
+)
 from scenarios.report import col, fmt, write_compare_report
 from store.db import PROJECT_ROOT, database_url
+from workbook.safety import csv_unescape_dict
 
 JOB_KEY = "_scenario_job"
 SUMMARY = "summary.json"
@@ -75,7 +85,8 @@ def county_schools(county: Path) -> list[tuple[str, str]]:
     if not path.is_file():
         return [(p.stem, p.stem) for p in sorted(county.glob("*.xlsx"))]
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return [(r["school_id"], r.get("name") or "") for r in csv.DictReader(f)]
+        rows = map(csv_unescape_dict, csv.DictReader(f))  # written with safety.csv_dict
+        return [(r["school_id"], r.get("name") or "") for r in rows]
 
 
 def load_runs(folders: list[Path], lang: str) -> list[RunData]:
@@ -159,6 +170,8 @@ def start(job: ScenarioJob, county: Path, lang: str, workers: int = 2) -> Scenar
                 failures = [f for f in failures if f["school_id"] in job.only]
             if job.stop.is_set():
                 raise Stopped
+            # Quality scores from the county's evidence/ when it has one, else neutral.
+            quality = read_quality_evidence(find_evidence(county), schools, job.scenario)
             result = run_scenario(
                 schools,
                 job.scenario,
@@ -167,6 +180,7 @@ def start(job: ScenarioJob, county: Path, lang: str, workers: int = 2) -> Scenar
                 cache=Cache(cache_folder()),
                 progress=progress,
                 failures=failures,
+                quality=quality,
             )
             write_run(result, job.folder, lang)
             job.outcome = {"folder": job.folder, "failed": len(result.failures)}

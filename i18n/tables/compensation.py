@@ -137,8 +137,8 @@ TEXT = {
         "School id missing: county evidence needs a school id on every row.",
     ),
     "comp.evidence.unknown_school": (
-        "未知的学校编号，此行不计入。",
-        "Unknown school id; this row is ignored.",
+        "{schools} 个学校编号不在本次计算的学校中（未选这些学校，或编号有误）：共 {count} 行不计入。",
+        "{schools} school id(s) not among the schools of this run (not selected, or mistyped): {count} row(s) ignored.",
     ),
     "comp.evidence.unknown_teacher": (
         "该校没有这位教师，此行不计入。",

@@ -56,6 +56,10 @@ TEXT = {
         "学段包含高中时，{name} 必须大于 0。",
         "With high school among the stages, {name} must be above 0.",
     ),
+    "scen.cap_below_floor": (
+        "{name} 不能低于 subsidy.floor_per_hour_yuan。",
+        "{name} cannot be below subsidy.floor_per_hour_yuan.",
+    ),
     # Command line
     "scen.cli.help": (
         "教育局“如果……会怎样”方案：运行与比较。",
@@ -119,9 +123,24 @@ TEXT = {
         "High-school teachers get {high} yuan per class hour, compulsory-school teachers {compulsory}: a gap of {gap}; funding gap {fund} yuan (positive: what the county must find).",
     ),
     "scen.report.method": (
-        "说明：学时为钟点小时，补贴按课时（{minutes} 分钟）计；学期合计按学期内每个上课日重复周课表（节假日除外）。经费缺口 = 教师补贴 + 留作运行经费的收费 − 收费 − 财政补助。",
-        "Notes: student- and teacher-hours are clock hours; pay is per class hour ({minutes} min); term figures repeat the weekly plan on every service date of the term (holidays skipped). Funding gap = teacher pay + fees kept for running costs - fees - public top-up.",
+        "说明：学时为钟点小时，补贴按课时（{minutes} 分钟）计；高中自习按次补贴（每人每次 {rate} 元，即该次的全部报酬），其时长按课时计入，用于比较每课时补贴；学期合计按学期内每个上课日重复周课表（节假日除外）。补贴由补助模块按所选方案在各校（线性规划方案为全县）分配，精确到分。经费缺口 = 教师补贴 + 留作运行经费的收费 − 收费 − 财政补助。",
+        "Notes: student- and teacher-hours are clock hours; pay is per class hour ({minutes} min); a high-school self-study session is paid {rate} yuan per teacher, its whole pay, and its time counts in class hours so pay per class hour compares like with like; term figures repeat the weekly plan on every service date of the term (holidays skipped). The compensation module splits each school's money (the county's, for the LP scheme) with the chosen scheme, to the fen. Funding gap = teacher pay + fees kept for running costs - fees - public top-up.",
     ),
+    "scen.report.quality.evidence": (
+        "补贴方案：{scheme}。质量评分采用县文件夹中的评价数据（{source}）：{total} 名教师中 {n} 名有评价，其余按本校平均分计（系数 1.00）。",
+        "Subsidy scheme: {scheme}. Quality scores use the county folder's evidence ({source}): {n} of {total} teachers have evidence; the others count at their school's mean (multiplier 1.00).",
+    ),
+    "scen.report.quality.neutral": (
+        "补贴方案：{scheme}。县文件夹中没有评价数据（evidence/ 或 evidence.xlsx），所有教师按中性评分计（本校平均分，系数 1.00），因此质量加权与线性规划方案与按课时分配基本相同（保底、封顶与县级规则除外）。",
+        "Subsidy scheme: {scheme}. The county folder has no quality evidence (evidence/ or evidence.xlsx), so every teacher counts at a neutral score (the school mean, multiplier 1.00): quality-weighted and LP pay then equal hour-only pay except for floors, caps and county rules.",
+    ),
+    "scen.report.quality.invalid": (
+        "补贴方案：{scheme}。县文件夹中的评价数据（{source}）有 {errors} 处错误，未采用；所有教师按中性评分计（系数 1.00）。请用补助页面或 afterschool subsidies 命令检查评价数据。",
+        "Subsidy scheme: {scheme}. The county folder's evidence ({source}) has {errors} error(s) and was not used; every teacher counts at a neutral score (multiplier 1.00). Check the evidence with the subsidies page or command.",
+    ),
+    "scen.scheme.hour_only": ("按课时（现行做法）", "hour-only (today's practice)"),
+    "scen.scheme.quality": ("质量加权", "quality-weighted"),
+    "scen.scheme.lp": ("线性规划（全县统筹）", "linear programme (county pool)"),
     # Charts
     "scen.chart.hourly_by_stage": (
         "各学段教师每课时平均补贴（元）",
@@ -200,6 +219,7 @@ TEXT = {
     "scen.col.topup_yuan": ("财政补助（元）", "Public top-up (yuan)"),
     "scen.col.income_yuan": ("收入（元）", "Income (yuan)"),
     "scen.col.pay_yuan": ("教师补贴（元）", "Teacher pay (yuan)"),
+    "scen.col.self_study_pay_yuan": ("其中高中自习补贴（元）", "Of which self-study pay (yuan)"),
     "scen.col.running_yuan": ("运行经费（元）", "Running costs (yuan)"),
     "scen.col.cost_yuan": ("支出（元）", "Cost (yuan)"),
     "scen.col.gap_yuan": ("经费缺口（元）", "Funding gap (yuan)"),

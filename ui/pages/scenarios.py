@@ -18,11 +18,14 @@ from typing import Any
 
 import streamlit as st
 
-from scenarios.levers import ScenarioError, build_scenario, presets, to_toml
-from scenarios.report import compare_tables, gap_note, run_charts
+from domain.problems import Problems
+from scenarios.levers import MODES, SCHEMES, ScenarioError, build_scenario, presets, to_toml
+from scenarios.pipeline import find_evidence
+from scenarios.report import compare_tables, gap_note, quality_note, run_charts
 from ui import scenario_view as view
 from ui import state
 from ui.state import SAMPLE_COUNTY, lang, tr
+from workbook.safety import check_size
 
 RATE_PRESETS = (20.0, 35.0, 50.0)  # 元 per self-study session (domain notes)
 STAGES = ("primary", "junior", "high")
@@ -42,6 +45,10 @@ def source() -> tuple[str, dict, str]:
     if upload is None:
         return name, tomllib.loads(choices[name].read_text(encoding="utf-8")), name
     raw = upload.getvalue()
+    too_big = Problems()
+    if not check_size(len(raw), upload.name, too_big):
+        st.error(too_big.items[0].message(lang()))
+        return name, tomllib.loads(choices[name].read_text(encoding="utf-8")), name
     token = "up_" + hashlib.sha1(raw).hexdigest()[:10]
     try:
         return Path(upload.name).stem, tomllib.loads(raw.decode("utf-8")), token
@@ -69,7 +76,8 @@ def lever_form(base: dict, token: str) -> dict:
 
     # Labels looked up now, not inside format_func (AppTest calls it outside the run).
     stage_names = {s: tr(f"ui.scen.stage.{s}") for s in STAGES}
-    mode_names = {m: tr(f"ui.scen.mode.{m}") for m in ("rate", "fees")}
+    mode_names = {m: tr(f"ui.scen.mode.{m}") for m in MODES}
+    scheme_names = {m: tr(f"ui.scen.scheme.{m}") for m in SCHEMES}
 
     def key(name: str) -> str:
         return f"scen_{token}_{name}"
@@ -144,15 +152,28 @@ def lever_form(base: dict, token: str) -> dict:
         tr("ui.scen.topup"), 0.0, 5000.0, float(fees.get("public_topup_per_student_yuan", 0.0)),
         step=10.0, key=key("topup"),
     )  # fmt: skip
-    modes = ("rate", "fees")
     mode = subsidy.get("mode", "rate")
     subsidy["mode"] = b.radio(
-        tr("ui.scen.mode"), modes, index=modes.index(mode) if mode in modes else 0,
+        tr("ui.scen.mode"), MODES, index=MODES.index(mode) if mode in MODES else 0,
         format_func=mode_names.get, horizontal=True, key=key("mode"),
     )  # fmt: skip
     subsidy["base_rate_yuan"] = c.number_input(
         tr("ui.scen.base_rate"), 0.0, 500.0, float(subsidy.get("base_rate_yuan", 50.0)),
         step=5.0, key=key("base_rate"),
+    )  # fmt: skip
+    a, b, c = st.columns(3)
+    scheme = subsidy.get("scheme", "hour_only")
+    subsidy["scheme"] = a.selectbox(
+        tr("ui.scen.scheme"), SCHEMES, index=SCHEMES.index(scheme) if scheme in SCHEMES else 0,
+        format_func=scheme_names.get, help=tr("ui.scen.scheme_help"), key=key("scheme"),
+    )  # fmt: skip
+    subsidy["quality_pool_share"] = b.number_input(
+        tr("ui.scen.pool_share"), 0.0, 1.0, float(subsidy.get("quality_pool_share", 0.3)),
+        step=0.05, key=key("pool_share"),
+    )  # fmt: skip
+    subsidy["floor_per_hour_yuan"] = c.number_input(
+        tr("ui.scen.floor"), 0.0, 500.0, float(subsidy.get("floor_per_hour_yuan", 35.0)),
+        step=5.0, key=key("floor"),
     )  # fmt: skip
     return data
 
@@ -234,7 +255,9 @@ def compare(folders: list[Path]) -> None:
     language = lang()
     runs = view.load_runs(folders, language)
     for run in runs:
-        st.caption(f"**{run.name(language)}**: {gap_note(run.aggregates.county, language)}")
+        notes = gap_note(run.aggregates.county, language)
+        notes += " " + quality_note(run.scenario, run.summary, language)
+        st.caption(f"**{run.name(language)}**: {notes}")
     for i, (title, frame) in enumerate(compare_tables(runs, language).items()):
         st.subheader(title)
         st.dataframe(frame, hide_index=True, width="stretch", key=f"scen_table_{i}")
@@ -283,6 +306,12 @@ def render() -> None:
     stem, base, token = source()
     with st.form("scen_levers"):
         data = lever_form(base, token)
+        evidence = find_evidence(SAMPLE_COUNTY)
+        st.caption(
+            tr("ui.scen.evidence.found", source=evidence.name)
+            if evidence
+            else tr("ui.scen.evidence.none")
+        )
         only = school_subset()
         go = st.form_submit_button(tr("ui.scen.run"), type="primary", key="scen_run",
                                    disabled=job is not None)  # fmt: skip

@@ -48,7 +48,10 @@ class SolveOptions:
     log: bool = False
     first_solution: bool = False  # stop at the first valid schedule (tests, quick previews)
     partial: bool = False  # scenarios: leave sessions unstaffed rather than fail
-    warm_start: bool = True  # start the search from a quick greedy week (scheduler/warmstart)
+    warm_start: bool = True  # start the search from a good week (scheduler/warmstart)
+    # Stop once (objective - bound) / objective is at most this (0: prove optimality). The
+    # report then says "feasible" with its gap unless the bound meets the objective.
+    gap_limit: float = 0.0
 
 
 @dataclass
@@ -57,8 +60,9 @@ class Report:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
-    seconds: float = 0.0
-    first_solution_seconds: float | None = None
+    seconds: float = 0.0  # warm start + search
+    first_solution_seconds: float | None = None  # counted from the start of the warm start
+    warm_start_seconds: float = 0.0
     terms: dict[str, dict[str, float]] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     explicit_rooms: bool = False
@@ -99,31 +103,43 @@ def inputs_hash(school: School, weights: Weights) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-# Above this many variables CP-SAT's full portfolio (LNS and core-based workers, time-shared
-# on the cores) closes the gap far faster than one worker per core; below it, it only adds
-# overhead. Measured on the benchmark schools (docs/benchmarks.md): L (3,266 variables)
-# proves optimal fastest with 2 workers, XL (9,434) reaches a 0.8% gap in 30 s with 8
-# against 13% with 2.
-PORTFOLIO_THRESHOLD = 6000
-PORTFOLIO_WORKERS = 8
-
-
 def auto_workers(built: Built) -> int:
-    cores = os.cpu_count() or 1
-    if len(built.model.Proto().variables) > PORTFOLIO_THRESHOLD:
-        return max(cores, PORTFOLIO_WORKERS)
-    return cores
+    """One worker per core, at least 2: both proof subsolvers, LNS on any further cores."""
+    return max(2, os.cpu_count() or 1)
 
 
-def run_solver(built: Built, options: SolveOptions, hint: dict | None = None) -> tuple:
-    """Run CP-SAT on a built model; returns (solver, status, watcher, seconds)."""
+# The full-problem workers, in order. `max_lp_sym` (an LP at linearization level 2 with
+# symmetry handling; CP-SAT's own name) proves these models optimal: given a warm start at or
+# near the optimum it closes XL's last 0.1% in 5-17 s, where CP-SAT's default 8-worker
+# portfolio, time-shared on 2 cores, took 28-36 s and its default 2 workers did not prove it
+# in 60 s; alone on one worker it proves sample-county schools in 1-2 s that the default
+# single worker leaves 15-23% from optimal after 10 s. `core` beside it (core-based bounds,
+# and solutions of its own) halved XL's slow seeds against an LNS worker (17 s against 33 s
+# at seed 0) and proves ZY026, whose warm start is 4% off, in 2 s. More workers run CP-SAT's
+# LNS. With one worker only `max_lp_sym` runs, which stays deterministic.
+PROOF_SUBSOLVERS = ["max_lp_sym", "core"]
+
+
+def run_solver(
+    built: Built, options: SolveOptions, hint: dict | None = None, started: float | None = None
+) -> tuple:
+    """Run CP-SAT on a built model; returns (solver, status, watcher, seconds).
+
+    `started` is when the caller's clock started (before it computed the hint, say): the
+    time limit, the progress times and the seconds reported all count from it.
+    """
+    started = time.perf_counter() if started is None else started
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = options.time_limit
+    spent = time.perf_counter() - started
+    params.max_time_in_seconds = max(0.1, options.time_limit - spent)
     params.random_seed = options.seed
     params.num_workers = options.workers or auto_workers(built)
+    params.subsolvers.extend(PROOF_SUBSOLVERS)  # with 1 worker, the one it runs
     params.log_search_progress = options.log
     params.stop_after_first_solution = options.first_solution
+    if options.gap_limit:
+        params.relative_gap_limit = options.gap_limit
     # Probing in presolve costs more than it saves on these models (measured: L proves
     # about twice as fast without it, XXL finds its first schedule instead of timing out).
     params.cp_model_probing_level = 0
@@ -131,7 +147,6 @@ def run_solver(built: Built, options: SolveOptions, hint: dict | None = None) ->
         params.interleave_search = False  # one worker is deterministic for a given seed
     for var, value in (hint or {}).items():
         built.model.AddHint(var, value)
-    started = time.perf_counter()
     watcher = _Watcher(options, started)
     if options.progress:
         solver.best_bound_callback = lambda bound: options.progress(
@@ -159,12 +174,15 @@ def solve(school: School, options: SolveOptions | None = None, hint: dict | None
     inst = Instance(school)
     for explicit in (False, True):
         built = build(inst, options.weights, explicit_rooms=explicit, partial=options.partial)
+        started = time.perf_counter()  # the warm start counts against the time limit
         if hint:
             hint_vars = _hint_vars(built, hint)
         else:
             hint_vars = greedy_hint(built) if options.warm_start else None
-        solver, status, watcher, seconds = run_solver(built, options, hint_vars)
+        warm = time.perf_counter() - started
+        solver, status, watcher, seconds = run_solver(built, options, hint_vars, started)
         report = report_of(built, solver, status, watcher, seconds, options)
+        report.warm_start_seconds = round(warm, 3)
         if report.status not in ("optimal", "feasible"):
             return Result(None, report, built)
         schedule = extract(built, solver)
@@ -197,6 +215,8 @@ def report_of(built, solver, status, watcher, seconds, options) -> Report:
         report.bound = solver.BestObjectiveBound()
         denom = max(1.0, abs(report.objective))
         report.gap = round(abs(report.objective - report.bound) / denom, 6)
+        if report.status == "optimal" and report.objective != report.bound:
+            report.status = "feasible"  # stopped by the gap limit, not proven optimal
         weights = options.weights.as_dict()
         for name, term in built.terms.items():
             value = _value(solver, term)

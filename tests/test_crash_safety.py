@@ -20,44 +20,21 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
-from sqlmodel import SQLModel
 
-from store.db import init_db, make_engine, register_tables
+from store.db import init_db, make_engine
 from store.importer import import_paths
+from store_helpers import dump
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTY = ROOT / "data" / "sample_county"
 EVIDENCE = ROOT / "data" / "sample_evidence"
 KILLS = int(os.environ.get("CRASH_KILLS", "1"))
-
-Normal = dict[str, list[tuple]]
-
-
-def _stable(value: object) -> object:
-    """`value` without what differs between two identical runs: times and durations."""
-    if isinstance(value, dict):
-        return {k: _stable(v) for k, v in value.items() if "seconds" not in k}
-    return value
-
-
-def normal_dump(engine: Engine) -> Normal:
-    """Every row of every table in key order, without timestamps and durations."""
-    register_tables()
-    out: Normal = {}
-    with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = conn.execute(select(table).order_by(*table.primary_key))
-            out[table.name] = [
-                tuple(_stable(v) for v in row if not isinstance(v, datetime)) for row in rows
-            ]
-    return out
 
 
 def _with_app_name(url: str, name: str) -> str:
@@ -178,12 +155,12 @@ def test_killed_run_leaves_the_database_as_it_was_or_finished(
     # A finished run, for the "after" state and the run's length.
     url = new_store_url()
     engine = _seeded(url)
-    before = normal_dump(engine)
+    before = dump(engine, run_independent=True)
     started = time.monotonic()
     landed, code = run_and_kill(args, url, "never", rng, 0)
     seconds = time.monotonic() - started
     assert (landed, code) == ("finished", 0)
-    after = normal_dump(engine)
+    after = dump(engine, run_independent=True)
     assert after != before
     engine.dispose()
 
@@ -191,9 +168,10 @@ def test_killed_run_leaves_the_database_as_it_was_or_finished(
     for when in ["mid-write", "random"] * KILLS:
         url = new_store_url()
         engine = _seeded(url)
-        assert normal_dump(engine) == before
+        assert dump(engine, run_independent=True) == before
         landed, code = run_and_kill(args, url, when, rng, seconds)
-        state = normal_dump(engine)  # SQLite rolls a hot journal back on this first read
+        # SQLite rolls a hot journal back on this first read.
+        state = dump(engine, run_independent=True)
         engine.dispose()
         assert state in (before, after), f"{operation} killed {landed}: half-written database"
         if landed == "finished":

@@ -16,9 +16,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
 from domain.schedule import Placed, Schedule
 from domain.school import Activity, Group, School, SchoolInfo, Slot, Teacher
@@ -26,6 +23,7 @@ from scheduler.check import read_schedule_csv
 from scheduler.export import schedule_from_rows, write_schedule_csv, write_schedule_xlsx
 from store.db import init_db, make_engine
 from store.importer import import_paths
+from store_helpers import dump
 from workbook import safety
 from workbook.reader import read_school, read_school_bytes
 from workbook.template import write_template
@@ -451,17 +449,6 @@ def test_edited_cells_stay_text_in_the_app(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the store
-
-
-def dump(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, in primary-key order (as tests/test_store_import.py)."""
-    with engine.connect() as conn:
-        return {
-            table.name: [
-                tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key))
-            ]
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 def test_hostile_import_leaves_the_store_unchanged(tmp_path: Path, store_url: str) -> None:

@@ -8,9 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -19,6 +17,7 @@ from store.db import init_db, make_engine, session_scope
 from store.importer import export_school, import_paths
 from store.schedules import load_schedule, save_schedule
 from store.schools import list_schools, load_school, load_school_version
+from store_helpers import dump
 from strategies import example_school
 from workbook.reader import read_school
 from workbook.writer import write_csv_folder, write_xlsx
@@ -27,17 +26,6 @@ CORPUS = Path(__file__).parent / "corpus" / "broken"
 EXPECTED = CORPUS / "expected.json"
 BROKEN: dict[str, dict] = json.loads(EXPECTED.read_text("utf-8")) if EXPECTED.exists() else {}
 runner = CliRunner()
-
-
-def dump(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row and column of every table, in primary-key order."""
-    with engine.connect() as conn:
-        return {
-            table.name: [
-                tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key))
-            ]
-            for table in SQLModel.metadata.sorted_tables
-        }
 
 
 def cli(*args: str) -> tuple[int, str]:

@@ -2,6 +2,7 @@
 
     afterschool scenario run COUNTY_DIR scenario.toml --out DIR [--engine local|dask]
                              [--address tcp://HOST:PORT] [--workers N] [--lang zh|en]
+                             [--evidence EVIDENCE]
     afterschool scenario compare RUN_A RUN_B ... [--out DIR] [--lang zh|en]
 
 The scenario argument is a TOML file or the name of a shipped preset (`baseline`,
@@ -75,6 +76,14 @@ def run(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="不用缓存 / do not use the cache")
     ] = False,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence",
+            help="质量评价数据（工作簿或 CSV 文件夹；默认县文件夹中的 evidence/ 或 evidence.xlsx）"
+            " / quality evidence workbook or CSV folder (default: the county folder's own)",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="报告语言 zh 或 en / report language")] = "zh",
     quiet: Annotated[
         bool, typer.Option("--quiet", help="不显示每校进度 / no per-school progress")
@@ -82,7 +91,7 @@ def run(
 ) -> None:
     from scenarios.engine import Cache, Event, default_cache_dir
     from scenarios.levers import ScenarioError, load_scenario, resolve
-    from scenarios.pipeline import run_county, write_run
+    from scenarios.pipeline import QualityEvidence, run_county, write_run
     from workbook.reader import find_school_sources
 
     try:
@@ -102,6 +111,21 @@ def run(
     if not county.exists():
         typer.echo(both("scen.cli.no_schools", path=county), err=True)
         raise typer.Exit(EXIT_INVALID)
+    if evidence is not None and not evidence.exists():
+        typer.echo(both("scen.cli.evidence_missing", path=evidence), err=True)
+        raise typer.Exit(EXIT_INVALID)
+
+    def check_quality(q: QualityEvidence) -> None:
+        """Explicit evidence with errors stops the run; the folder's own is skipped, said."""
+        for p in q.problems[:20]:
+            typer.echo(p.render(), err=True)
+        if q.errors and evidence is not None:
+            typer.echo(both("scen.cli.evidence_bad", source=q.source, errors=q.errors), err=True)
+            raise typer.Exit(EXIT_INVALID)
+        if q.errors:
+            _echo("scen.cli.evidence_ignored", lang, err=True, source=q.source, errors=q.errors)
+        elif q.evidence is not None:
+            _echo("scen.cli.evidence_used", lang, source=q.source)
 
     def progress(e: Event) -> None:
         if not quiet:
@@ -128,7 +152,15 @@ def run(
         workers=workers,
     )
     result = run_county(
-        county, sc, engine=engine, workers=workers, address=address, cache=store, progress=progress
+        county,
+        sc,
+        evidence=evidence,
+        on_quality=check_quality,
+        engine=engine,
+        workers=workers,
+        address=address,
+        cache=store,
+        progress=progress,
     )
     if not result.results and result.failures and all(f["step"] == "read" for f in result.failures):
         typer.echo(both("scen.cli.no_schools", path=county), err=True)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from compensation.errors import CompensationError
 from compensation.evidence import Evidence, read_evidence
+from domain.problems import ERROR, Problem, problem
 from domain.school import School
 from scenarios.aggregate import Aggregates, aggregate, rows_frame, unstaffed_frame
 from scenarios.build import build_county
@@ -79,6 +80,7 @@ class QualityEvidence:
     evidence: Evidence | None = None
     source: str = ""
     errors: int = 0  # problems found reading it (then it is not used)
+    problems: tuple[Problem, ...] = ()  # those problems, located, for the command line
 
 
 def find_evidence(county_dir: Path | str) -> Path | None:
@@ -100,11 +102,15 @@ def read_quality_evidence(
         return QualityEvidence()
     try:
         ev = read_evidence(source, policy_of(scenario), schools)
-    except (CompensationError, OSError, ValueError) as exc:
-        del exc
-        return QualityEvidence(None, source.name, errors=1)
+    except CompensationError as exc:
+        located = tuple(exc.located) or (problem(ERROR, exc.key, file=str(source), **exc.params),)
+        return QualityEvidence(None, source.name, errors=len(located), problems=located)
+    except (OSError, ValueError) as exc:
+        unreadable = problem(ERROR, "wb.file.corrupt", file=str(source), reason=str(exc))
+        return QualityEvidence(None, source.name, errors=1, problems=(unreadable,))
     if ev.problems.errors:
-        return QualityEvidence(None, source.name, errors=len(ev.problems.errors))
+        errors = tuple(ev.problems.errors)
+        return QualityEvidence(None, source.name, errors=len(errors), problems=errors)
     kept = Evidence(ratings=ev.ratings, facts=ev.facts, conflicts=ev.conflicts)
     return QualityEvidence(kept, source.name)
 
@@ -220,11 +226,23 @@ def _money_failure(sid: str, exc: Exception) -> dict:
     return {"school_id": sid, "step": "money", "status": "error", "reason": reason}
 
 
-def run_county(county_dir: Path | str, scenario: Scenario, **kwargs: object) -> RunResult:
-    """Read the county folder, then `run_scenario` (unreadable schools become failures)."""
+def run_county(
+    county_dir: Path | str,
+    scenario: Scenario,
+    evidence: Path | None = None,
+    on_quality: Callable[[QualityEvidence], None] | None = None,
+    **kwargs: object,
+) -> RunResult:
+    """Read the county folder, then `run_scenario` (unreadable schools become failures).
+
+    Quality evidence: `evidence` when given, else the county folder's own (`find_evidence`).
+    `on_quality` sees it before any school is scheduled, so a caller can stop on bad
+    evidence (raise) instead of paying an hour of solving for a neutral-score run."""
     t0 = time.perf_counter()
     schools, failures = read_schools(county_dir)
-    quality = read_quality_evidence(find_evidence(county_dir), schools, scenario)
+    quality = read_quality_evidence(evidence or find_evidence(county_dir), schools, scenario)
+    if on_quality is not None:
+        on_quality(quality)
     read_seconds = round(time.perf_counter() - t0, 3)
     result = run_scenario(
         schools,

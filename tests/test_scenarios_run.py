@@ -71,10 +71,10 @@ def test_county_totals_recomputed_from_the_school_file(run_folder) -> None:
     )
     high = [r for r in rows if r["stage"] == "high"]
     comp = [r for r in rows if r["stage"] != "high"]
-    hourly_high = sum(float(r["pay_yuan"]) for r in high) / sum(
+    hourly_high = sum(float(r["amount_yuan"]) for r in high) / sum(
         float(r["class_hours_term"]) for r in high
     )
-    hourly_comp = sum(float(r["pay_yuan"]) for r in comp) / sum(
+    hourly_comp = sum(float(r["amount_yuan"]) for r in comp) / sum(
         float(r["class_hours_term"]) for r in comp
     )
     assert county["high_pay_gap_yuan"] == pytest.approx(hourly_high - hourly_comp)
@@ -87,7 +87,7 @@ def test_county_totals_recomputed_from_the_school_file(run_folder) -> None:
             float(r["cost_yuan"]) - float(r["income_yuan"]), abs=0.011
         )
     by_stage = {r["stage"]: r for r in summary["by_stage"]}
-    assert by_stage["high"]["pay_yuan"] == pytest.approx(sum(float(r["pay_yuan"]) for r in high))
+    assert by_stage["high"]["pay_yuan"] == pytest.approx(sum(float(r["amount_yuan"]) for r in high))
 
 
 def test_pay_recomputed_by_hand_from_the_teacher_lines(run_folder, extension) -> None:
@@ -260,3 +260,62 @@ def test_cli_run_and_compare(tmp_path, run_folder) -> None:
     assert (tmp_path / "cmp" / "compare.html").exists()
     bad = runner.invoke(app, ["scenario", "run", str(county), str(tmp_path / "nope.toml")])
     assert bad.exit_code == 2
+
+
+EVIDENCE = COUNTY.parent / "sample_evidence"
+
+
+def _quality_scenario(tmp_path: Path) -> Path:
+    text = preset_path("baseline").read_text(encoding="utf-8")
+    path = tmp_path / "quality.toml"
+    path.write_text(text.replace('scheme = "hour_only"', 'scheme = "quality"'), encoding="utf-8")
+    return path
+
+
+def test_cli_evidence_scores_the_quality_scheme(tmp_path) -> None:
+    county = tmp_path / "county"
+    county.mkdir()
+    (county / "ZY020.xlsx").write_bytes((COUNTY / "ZY020.xlsx").read_bytes())
+    runner = CliRunner()
+    args = ["scenario", "run", str(county), str(_quality_scenario(tmp_path)), "--workers", "1"]
+    args += ["--cache", str(tmp_path / "c"), "--lang", "en", "--quiet"]
+    with_ev = runner.invoke(
+        app, [*args, "--out", str(tmp_path / "ev"), "--evidence", str(EVIDENCE)]
+    )
+    assert with_ev.exit_code == 0, with_ev.output
+    assert f"Quality scores from: {EVIDENCE.name}" in with_ev.output
+    neutral = runner.invoke(app, [*args, "--out", str(tmp_path / "neutral")])
+    assert neutral.exit_code == 0, neutral.output
+    quality = json.loads((tmp_path / "ev" / "summary.json").read_text(encoding="utf-8"))["quality"]
+    assert quality["status"] == "evidence" and quality["teachers_with_evidence"] > 0
+    assert load_run(tmp_path / "neutral").summary["quality"]["status"] == "neutral"
+
+    def pay(folder: str) -> dict[str, float]:
+        with (tmp_path / folder / "teachers.csv").open(encoding="utf-8-sig") as f:
+            return {r["teacher_id"]: float(r["amount_yuan"]) for r in csv.DictReader(f)}
+
+    scored, flat = pay("ev"), pay("neutral")
+    assert scored.keys() == flat.keys()
+    assert sum(scored.values()) == pytest.approx(sum(flat.values()), abs=0.01)  # same pool
+    assert scored != flat  # ... split by quality, not by hours alone
+
+
+def test_cli_bad_evidence_stops_before_scheduling(tmp_path) -> None:
+    county = tmp_path / "county"
+    county.mkdir()
+    (county / "ZY020.xlsx").write_bytes((COUNTY / "ZY020.xlsx").read_bytes())
+    bad = tmp_path / "evidence"
+    bad.mkdir()
+    (bad / "ratings.csv").write_text(
+        "school_id,teacher_id,source,rater_id,score,scale,date\nZY020,T001,parent,P1,abc,5,2025-09-20\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    out = tmp_path / "run"
+    args = ["scenario", "run", str(county), "baseline", "--out", str(out), "--evidence"]
+    result = runner.invoke(app, [*args, str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "ratings" in result.output and "abc" in result.output  # located: sheet and value
+    assert "[1/1]" not in result.output and not out.exists()  # nothing scheduled or written
+    missing = runner.invoke(app, [*args, str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "nope" in missing.output

@@ -92,6 +92,20 @@ TEXT = {
         "Failed: {school} ({step}) {reason}",
     ),
     "scen.cli.written": ("已写入 {path}", "Written: {path}"),
+    "scen.cli.evidence_missing": (
+        "找不到评价数据 {path}（--evidence 应为评价工作簿或 CSV 文件夹）。",
+        "Evidence not found: {path} (--evidence takes an evidence workbook or CSV folder).",
+    ),
+    "scen.cli.evidence_bad": (
+        "评价数据 {source} 有 {errors} 处错误，未开始测算。请改正后重试。",
+        "The evidence in {source} has {errors} error(s); nothing was run. Correct it and retry.",
+    ),
+    "scen.cli.evidence_ignored": (
+        "县文件夹中的评价数据 {source} 有 {errors} 处错误，未采用：所有教师按中性评分计。",
+        "The county folder's evidence {source} has {errors} error(s) and is not used: "
+        "every teacher counts at a neutral score.",
+    ),
+    "scen.cli.evidence_used": ("质量评分依据：{source}", "Quality scores from: {source}"),
     "scen.cli.no_run": (
         "{path} 不是方案运行结果文件夹（缺少 summary.json）。",
         "{path} is not a scenario run folder (no summary.json).",
@@ -127,16 +141,16 @@ TEXT = {
         "Notes: student- and teacher-hours are clock hours; pay is per class hour ({minutes} min); a high-school self-study session is paid {rate} yuan per teacher, its whole pay, and its time counts in class hours so pay per class hour compares like with like; term figures repeat the weekly plan on every service date of the term (holidays skipped). The compensation module splits each school's money (the county's, for the LP scheme) with the chosen scheme, to the fen. Funding gap = teacher pay + fees kept for running costs - fees - public top-up.",
     ),
     "scen.report.quality.evidence": (
-        "补贴方案：{scheme}。质量评分采用县文件夹中的评价数据（{source}）：{total} 名教师中 {n} 名有评价，其余按本校平均分计（系数 1.00）。",
-        "Subsidy scheme: {scheme}. Quality scores use the county folder's evidence ({source}): {n} of {total} teachers have evidence; the others count at their school's mean (multiplier 1.00).",
+        "补贴方案：{scheme}。质量评分采用评价数据（{source}）：{total} 名教师中 {n} 名有评价，其余按本校平均分计（系数 1.00）。",
+        "Subsidy scheme: {scheme}. Quality scores use the evidence in {source}: {n} of {total} teachers have evidence; the others count at their school's mean (multiplier 1.00).",
     ),
     "scen.report.quality.neutral": (
-        "补贴方案：{scheme}。县文件夹中没有评价数据（evidence/ 或 evidence.xlsx），所有教师按中性评分计（本校平均分，系数 1.00），因此质量加权与线性规划方案与按课时分配基本相同（保底、封顶与县级规则除外）。",
-        "Subsidy scheme: {scheme}. The county folder has no quality evidence (evidence/ or evidence.xlsx), so every teacher counts at a neutral score (the school mean, multiplier 1.00): quality-weighted and LP pay then equal hour-only pay except for floors, caps and county rules.",
+        "补贴方案：{scheme}。没有评价数据（县文件夹中无 evidence/ 或 evidence.xlsx，也未用 --evidence 指定），所有教师按中性评分计（本校平均分，系数 1.00），因此质量加权与线性规划方案与按课时分配基本相同（保底、封顶与县级规则除外）。",
+        "Subsidy scheme: {scheme}. There is no quality evidence (no evidence/ or evidence.xlsx in the county folder, none given with --evidence), so every teacher counts at a neutral score (the school mean, multiplier 1.00): quality-weighted and LP pay then equal hour-only pay except for floors, caps and county rules.",
     ),
     "scen.report.quality.invalid": (
-        "补贴方案：{scheme}。县文件夹中的评价数据（{source}）有 {errors} 处错误，未采用；所有教师按中性评分计（系数 1.00）。请用补助页面或 afterschool subsidies 命令检查评价数据。",
-        "Subsidy scheme: {scheme}. The county folder's evidence ({source}) has {errors} error(s) and was not used; every teacher counts at a neutral score (multiplier 1.00). Check the evidence with the subsidies page or command.",
+        "补贴方案：{scheme}。评价数据（{source}）有 {errors} 处错误，未采用；所有教师按中性评分计（系数 1.00）。请用补助页面或 afterschool subsidies 命令检查评价数据。",
+        "Subsidy scheme: {scheme}. The evidence in {source} has {errors} error(s) and was not used; every teacher counts at a neutral score (multiplier 1.00). Check the evidence with the subsidies page or command.",
     ),
     "scen.scheme.hour_only": ("按课时（现行做法）", "hour-only (today's practice)"),
     "scen.scheme.quality": ("质量加权", "quality-weighted"),

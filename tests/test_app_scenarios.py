@@ -60,7 +60,8 @@ def test_nothing_runs_on_render(page: AppTest, tmp_path: Path) -> None:
     assert page.selectbox(key="scen_baseline_scheme").options == [
         t(f"ui.scen.scheme.{s}", "zh") for s in ("hour_only", "quality", "lp")
     ]
-    assert any(t("ui.scen.evidence.none", "zh") in str(c.value) for c in page.caption)
+    assert page.selectbox(key="scen_evidence").value == "sample"
+    assert any(t("ui.scen.evidence.sample.note", "zh") in str(c.value) for c in page.caption)
     assert any(b.label == t("ui.scen.toml", "zh") for b in page.get("download_button"))
 
 
@@ -77,8 +78,13 @@ def test_run_two_plans_and_compare(page: AppTest, tmp_path: Path) -> None:
     assert fmt("cost_yuan", county["cost_yuan"]) in set(cost.astype(str))
     assert county["cost_yuan"] > 0
 
+    summary = json.loads((first[0] / "summary.json").read_text(encoding="utf-8"))
+    assert summary["quality"]["status"] == "evidence"  # the sample's ratings were read
+    assert summary["quality"]["teachers_with_evidence"] > 0
+
     # A money-only change: same schedules (cached), more public money and the
-    # quality-weighted scheme (neutral scores here), a second run.
+    # quality-weighted scheme (no evidence: neutral scores), a second run.
+    at.selectbox(key="scen_evidence").set_value("none")
     at.number_input(key="scen_baseline_topup").set_value(500.0)
     at.selectbox(key="scen_baseline_scheme").set_value("quality")
     at.text_input(key="scen_baseline_name").set_value("现状+补助")
@@ -89,6 +95,8 @@ def test_run_two_plans_and_compare(page: AppTest, tmp_path: Path) -> None:
     assert county2["topup_yuan"] > county.get("topup_yuan", 0.0)
     assert county2["gap_yuan"] < county["gap_yuan"]
     assert 'scheme = "quality"' in (second[0] / "scenario.toml").read_text(encoding="utf-8")
+    summary2 = json.loads((second[0] / "summary.json").read_text(encoding="utf-8"))
+    assert summary2["quality"]["status"] == "neutral"
 
     # Both runs side by side (the new one first), with their own numbers.
     assert at.multiselect(key="scen_pick").value == [second[0].name, first[0].name]
@@ -113,3 +121,26 @@ def test_run_two_plans_and_compare(page: AppTest, tmp_path: Path) -> None:
     report = report_bytes([second[0], first[0]], "zh")
     assert report["xlsx"][:2] == b"PK"
     assert "现状+补助" in report["html"].decode("utf-8")
+
+
+def test_evidence_with_errors_stops_the_run_and_says_where(tmp_path: Path) -> None:
+    """An uploaded evidence workbook with a bad score: nothing runs, each error located."""
+    import openpyxl
+
+    from scenarios.levers import load_scenario, preset_path
+    from ui import scenario_view as view
+
+    bad = tmp_path / "evidence.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "ratings"
+    sheet.append(["school_id", "teacher_id", "source", "rater_id", "score", "scale", "date"])
+    sheet.append(["ZY017", "T001", "parent", "P1", "很好", 5, "2025-09-20"])
+    book.save(bad)
+    scenario = load_scenario(preset_path("baseline"))
+    job = view.ScenarioJob(scenario, tmp_path / "run", tuple(FEW[:1]), evidence=bad)
+    view.start(job, ROOT / "data" / "sample_county", "zh")
+    job.thread.join(timeout=TIMEOUT)
+    assert job.outcome is not None and "evidence" in job.outcome, job.outcome
+    assert any("ratings" in line and "很好" in line for line in job.outcome["evidence"])
+    assert not (tmp_path / "run" / "summary.json").exists()  # nothing was run or written

@@ -27,7 +27,6 @@ from scenarios.engine import Cache, Event
 from scenarios.levers import Scenario
 from scenarios.pipeline import (
     RunData,
-    find_evidence,
     load_run,
     load_towns,
     read_quality_evidence,
@@ -139,6 +138,7 @@ class ScenarioJob:
     scenario: Scenario
     folder: Path
     only: tuple[str, ...] = ()  # school ids; empty: the whole county
+    evidence: Path | None = None  # quality evidence (workbook or CSV folder); None: neutral
     stop: threading.Event = field(default_factory=threading.Event)
     events: list[Event] = field(default_factory=list)
     outcome: dict[str, Any] | None = None
@@ -170,8 +170,10 @@ def start(job: ScenarioJob, county: Path, lang: str, workers: int = 2) -> Scenar
                 failures = [f for f in failures if f["school_id"] in job.only]
             if job.stop.is_set():
                 raise Stopped
-            # Quality scores from the county's evidence/ when it has one, else neutral.
-            quality = read_quality_evidence(find_evidence(county), schools, job.scenario)
+            quality = read_quality_evidence(job.evidence, schools, job.scenario)
+            if quality.errors:  # chosen on purpose: say what is wrong rather than go neutral
+                job.outcome = {"evidence": [p.render() for p in quality.problems[:20]]}
+                return
             result = run_scenario(
                 schools,
                 job.scenario,

@@ -46,6 +46,7 @@ from workbook.safety import save_workbook
 from workbook.writer import write_xlsx
 
 SAMPLE_COUNTY = PROJECT_ROOT / "data" / "sample_county"
+SAMPLE_EVIDENCE = PROJECT_ROOT / "data" / "sample_evidence"  # the sample county's ratings
 LANG_KEY = "lang"
 SCHOOL_KEY = "school_id"
 PENDING_SCHOOL = "_pending_school"

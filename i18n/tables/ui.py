@@ -192,13 +192,35 @@ TEXT = {
     ),
     "ui.scen.pool_share": ("质量奖励占比", "Share tied to quality"),
     "ui.scen.floor": ("保底（元/课时）", "Floor (元 per class hour)"),
-    "ui.scen.evidence.found": (
-        "质量评分：使用全县文件夹中的评价数据（{source}）。",
-        "Quality scores: the county folder's evidence ({source}).",
+    "ui.scen.evidence.label": ("质量评价数据", "Quality evidence"),
+    "ui.scen.evidence.county": ("全县文件夹中的评价数据", "The county folder's evidence"),
+    "ui.scen.evidence.sample": (
+        "示例评价数据（data/sample_evidence）",
+        "The sample evidence (data/sample_evidence)",
     ),
-    "ui.scen.evidence.none": (
-        "质量评分：全县文件夹中没有评价数据（evidence/），所有教师按中性评分（系数 1.00）计算。",
-        "Quality scores: the county folder has no evidence (evidence/), so every teacher counts at a neutral score (multiplier 1.00).",
+    "ui.scen.evidence.upload": ("上传评价工作簿", "Upload an evidence workbook"),
+    "ui.scen.evidence.none": ("不用评价数据（中性评分）", "No evidence (neutral scores)"),
+    "ui.scen.evidence.county.note": (
+        "质量评分采用全县文件夹中的评价数据（评分、事实、回避关系）。",
+        "Quality scores use the county folder's evidence (ratings, facts, conflicts).",
+    ),
+    "ui.scen.evidence.sample.note": (
+        "质量评分采用示例县的评价数据；读取约需 10 秒。只在“质量加权”或“线性规划”方案中影响补贴。",
+        "Quality scores use the sample county's evidence; reading it takes about 10 s. It changes pay only under the quality-weighted or LP scheme.",
+    ),
+    "ui.scen.evidence.upload.note": (
+        "上传的评价工作簿（模板见 afterschool template --kind evidence）随本次结果保存；有错误时不运行，并列出错误所在的工作表、行和列。",
+        "The uploaded evidence workbook (template: afterschool template --kind evidence) is kept with this run; if it has errors nothing runs and each error is listed by sheet, row and column.",
+    ),
+    "ui.scen.evidence.none.note": (
+        "所有教师按中性评分（本校平均分，系数 1.00）计算：质量加权与线性规划方案与按课时分配基本相同。",
+        "Every teacher counts at a neutral score (the school mean, multiplier 1.00): quality-weighted and LP pay then match hour-only pay.",
+    ),
+    "ui.scen.evidence.file": ("评价工作簿（.xlsx）", "Evidence workbook (.xlsx)"),
+    "ui.scen.evidence.missing": ("请先上传评价工作簿。", "Upload an evidence workbook first."),
+    "ui.scen.evidence.bad": (
+        "评价数据有错误，本次未运行。请改正后重试：",
+        "The evidence has errors; nothing was run. Correct them and retry:",
     ),
     "ui.scen.subset": ("只运行部分学校（试算）", "Run only some schools (a quick trial)"),
     "ui.scen.subset_pick": ("学校", "Schools"),

@@ -24,7 +24,7 @@ from scenarios.pipeline import find_evidence
 from scenarios.report import compare_tables, gap_note, quality_note, run_charts
 from ui import scenario_view as view
 from ui import state
-from ui.state import SAMPLE_COUNTY, lang, tr
+from ui.state import SAMPLE_COUNTY, SAMPLE_EVIDENCE, lang, tr
 from workbook.safety import check_size
 
 RATE_PRESETS = (20.0, 35.0, 50.0)  # 元 per self-study session (domain notes)
@@ -192,13 +192,53 @@ def school_subset() -> list[str]:
 # ------------------------------------------------------------------ the run
 
 
-def start_run(data: dict, only: list[str]) -> None:
+def evidence_choice() -> tuple[str, Any]:
+    """Where quality scores come from: the county folder's evidence, the sample's, an
+    uploaded evidence workbook, or none (every teacher at a neutral score)."""
+    options = (["county"] if find_evidence(SAMPLE_COUNTY) else []) + ["sample", "upload", "none"]
+    choice = st.selectbox(tr("ui.scen.evidence.label"), options, key="scen_evidence", index=0,
+                          format_func=lambda o: tr(f"ui.scen.evidence.{o}"))  # fmt: skip
+    upload = None
+    if choice == "upload":
+        upload = st.file_uploader(tr("ui.scen.evidence.file"), type=["xlsx"],
+                                  key="scen_evidence_file")  # fmt: skip
+    st.caption(tr(f"ui.scen.evidence.{choice}.note"))
+    return choice, upload
+
+
+def evidence_path(choice: str, upload: Any, folder: Path) -> Path | None:
+    """The evidence to score with; an upload is kept in the run's folder (what was used)."""
+    if choice == "county":
+        return find_evidence(SAMPLE_COUNTY)
+    if choice == "sample":
+        return SAMPLE_EVIDENCE
+    if choice == "upload" and upload is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "evidence.xlsx"
+        path.write_bytes(upload.getvalue())
+        return path
+    return None
+
+
+def start_run(data: dict, only: list[str], evidence: tuple[str, Any]) -> None:
     try:
         scenario = build_scenario(data, "scenario.toml")
     except ScenarioError as err:
         st.error(err.render())
         return
-    job = view.ScenarioJob(scenario, view.new_run_folder(scenario.scenario_id), tuple(only))
+    choice, upload = evidence
+    if choice == "upload":
+        if upload is None:
+            st.error(tr("ui.scen.evidence.missing"))
+            return
+        too_big = Problems()
+        if not check_size(len(upload.getvalue()), upload.name, too_big):
+            st.error(too_big.items[0].message(lang()))
+            return
+    folder = view.new_run_folder(scenario.scenario_id)
+    job = view.ScenarioJob(
+        scenario, folder, tuple(only), evidence=evidence_path(choice, upload, folder)
+    )
     st.session_state[view.JOB_KEY] = view.start(job, SAMPLE_COUNTY, lang())
 
 
@@ -236,6 +276,8 @@ def finish(job: view.ScenarioJob) -> None:
     st.session_state.pop(view.JOB_KEY, None)
     if "error" in outcome:
         state.flash("error", tr("ui.scen.crashed", error=outcome["error"]))
+    elif "evidence" in outcome:
+        state.flash("error", "\n\n".join([tr("ui.scen.evidence.bad"), *outcome["evidence"]]))
     elif outcome.get("stopped"):
         state.flash("warning", tr("ui.scen.stopped"))
     else:
@@ -304,14 +346,9 @@ def render() -> None:
     st.caption(tr("ui.scen.intro"))
     job: view.ScenarioJob | None = st.session_state.get(view.JOB_KEY)
     stem, base, token = source()
+    evidence = evidence_choice()
     with st.form("scen_levers"):
         data = lever_form(base, token)
-        evidence = find_evidence(SAMPLE_COUNTY)
-        st.caption(
-            tr("ui.scen.evidence.found", source=evidence.name)
-            if evidence
-            else tr("ui.scen.evidence.none")
-        )
         only = school_subset()
         go = st.form_submit_button(tr("ui.scen.run"), type="primary", key="scen_run",
                                    disabled=job is not None)  # fmt: skip
@@ -324,7 +361,7 @@ def render() -> None:
         st.download_button(tr("ui.scen.toml"), toml_text, f"{stem}.toml", "application/toml",
                            key="scen_toml")  # fmt: skip
     if go and job is None and toml_text is not None:
-        start_run(data, only)
+        start_run(data, only, evidence)
         job = st.session_state.get(view.JOB_KEY)
     if job is not None:
         watch(job)

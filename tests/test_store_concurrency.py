@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -24,6 +24,7 @@ from store.errors import ImmutableRow, StaleVersion
 from store.models import ScheduleRow, ScheduleVersion, SchoolVersion, TeacherRow
 from store.schedules import list_schedules, save_schedule
 from store.schools import get_version, load_school, save_school, school_hash, school_versions
+from store_helpers import dump
 from strategies import example_school
 
 ON_SQLITE_ONLY_ONE_WRITER = "SQLite lets one transaction write at a time: no two read head N"
@@ -222,6 +223,111 @@ def test_stored_versions_refuse_orm_update_and_delete(engines, table, change: st
         assert load_school(session, "007") == example_school()
 
 
+def test_stored_versions_refuse_raw_sql_too(engines) -> None:
+    """Database triggers (migration 0003): a raw UPDATE or DELETE on any stored version,
+    its rows, a subsidy run or the audit log fails, and nothing changes."""
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy import inspect
+
+    alice, _ = engines
+    with session_scope(alice) as session:
+        head = get_version(session, "007")
+        schedule = Schedule(
+            "007", (Placed("A01", 1, "extended", 1, "S2", "16:30", "17:15", "R02", ("T01",)),), ()
+        )
+        save_schedule(session, schedule, head.id, "h", "optimal", {})
+    tables = set(inspect(alice).get_table_names())
+    filled = ["school_version", "school_teacher", "schedule_version", "schedule_row"]
+    before = dump(alice)
+    for table in filled:
+        for statement in (f"UPDATE {table} SET id = id + 1000", f"DELETE FROM {table}"):
+            refused = pytest.raises(sa_exc.DatabaseError, match="never changed")
+            with refused, alice.begin() as connection:
+                connection.execute(text(statement))
+    assert dump(alice) == before
+    # Every immutable table has its trigger (an empty one refuses nothing visible, so ask
+    # the catalogue): 14 tables, one trigger each on PostgreSQL, two on SQLite.
+    with alice.connect() as connection:
+        if alice.dialect.name == "postgresql":
+            found = connection.execute(
+                text(
+                    "SELECT DISTINCT event_object_table FROM information_schema.triggers"
+                    " WHERE trigger_schema = current_schema()"
+                )
+            ).scalars()
+        else:
+            found = connection.execute(
+                text("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+            ).scalars()
+        guarded = set(found)
+    assert {"school_version", "schedule_row", "subsidy_line", "audit_log"} <= guarded
+    assert "app_user" not in guarded and guarded <= tables
+
+
 def count(engine: Engine, table) -> int:
     with session_scope(engine) as session:
         return session.scalar(select(func.count()).select_from(table))
+
+
+# ---------------------------------------------------------------- imports with a version check
+
+
+def test_an_import_appends_unless_a_version_is_expected(engines, tmp_path) -> None:
+    """The CLI's bulk door appends; `expect_version` checks it like an edit in the app."""
+    from store.importer import import_paths
+    from workbook.writer import write_xlsx
+
+    alice, bob = engines
+    with session_scope(bob) as session:  # Bob saves version 2 after Alice looked at 1
+        save_school(session, renamed("乙"), "ui:edit", expected_version=1)
+    mine = write_xlsx(renamed("甲"), tmp_path / "mine.xlsx")
+    before = dump(alice)
+    with pytest.raises(StaleVersion) as refused:
+        import_paths(alice, [mine], expect_version=1)
+    assert refused.value.params == {"school_id": "007", "expected": 1, "current": 2}
+    assert dump(alice) == before  # all or nothing: not a row written
+    outcome = import_paths(alice, [mine], expect_version=2)
+    assert outcome.ok and [v.version for v in outcome.versions] == [3]
+    assert import_paths(alice, [mine]).versions[0].version == 4  # no check: appends
+    with session_scope(alice) as session:
+        assert load_school(session, "007").info.name == "甲"
+
+
+def test_an_expected_version_needs_exactly_one_school(engines, tmp_path) -> None:
+    from store.importer import import_paths
+    from workbook.writer import write_xlsx
+
+    alice, _ = engines
+    other = replace(example_school(), info=SchoolInfo("008", "新校", "primary", "town", 45))
+    write_xlsx(renamed("甲"), tmp_path / "county" / "a.xlsx")
+    write_xlsx(other, tmp_path / "county" / "b.xlsx")
+    before = dump(alice)
+    outcome = import_paths(alice, [tmp_path / "county"], expect_version=1)
+    assert [p.code for p in outcome.errors] == ["store.expect_one_school"]
+    assert "2" in outcome.errors[0].en and outcome.versions == []
+    assert dump(alice) == before
+    # 0: the school must be new.
+    with pytest.raises(StaleVersion):
+        import_paths(alice, [tmp_path / "county" / "a.xlsx"], expect_version=0)
+    assert dump(alice) == before
+    assert import_paths(alice, [tmp_path / "county" / "b.xlsx"], expect_version=0).ok
+
+
+def test_the_cli_import_takes_an_expected_version(engines, store_url: str, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from workbook.writer import write_xlsx
+
+    alice, _ = engines
+    path = str(write_xlsx(renamed("甲"), tmp_path / "mine.xlsx"))
+    before = dump(alice)
+    runner = CliRunner()
+    stale = runner.invoke(app, ["import", path, "--db", store_url, "--expect-version", "0"])
+    assert stale.exit_code == 2
+    assert "--expect-version" in stale.output and "nothing was written" in stale.output
+    assert "第 1 版" in stale.output and "latest version of school 007 is 1" in stale.output
+    assert dump(alice) == before
+    done = runner.invoke(app, ["import", path, "--db", store_url, "--expect-version", "1"])
+    assert done.exit_code == 0, done.output
+    assert head_of(alice).version == 2

@@ -201,12 +201,7 @@ def test_two_schedules_saved_at_the_same_moment_both_stay(engines) -> None:
 @pytest.mark.parametrize("change", ["update", "delete"])
 def test_stored_versions_refuse_orm_update_and_delete(engines, table, change: str) -> None:
     alice, _ = engines
-    with session_scope(alice) as session:
-        head = get_version(session, "007")
-        schedule = Schedule(
-            "007", (Placed("A01", 1, "extended", 1, "S2", "16:30", "17:15", "R02", ("T01",)),), ()
-        )
-        save_schedule(session, schedule, head.id, "h", "optimal", {})
+    store_a_schedule(alice)
     before = count(alice, table)
     with pytest.raises(ImmutableRow), session_scope(alice) as session:
         row = session.scalars(select(table)).first()
@@ -230,12 +225,7 @@ def test_stored_versions_refuse_raw_sql_too(engines) -> None:
     from sqlalchemy import inspect
 
     alice, _ = engines
-    with session_scope(alice) as session:
-        head = get_version(session, "007")
-        schedule = Schedule(
-            "007", (Placed("A01", 1, "extended", 1, "S2", "16:30", "17:15", "R02", ("T01",)),), ()
-        )
-        save_schedule(session, schedule, head.id, "h", "optimal", {})
+    store_a_schedule(alice)
     tables = set(inspect(alice).get_table_names())
     filled = ["school_version", "school_teacher", "schedule_version", "schedule_row"]
     before = dump(alice)
@@ -262,6 +252,16 @@ def test_stored_versions_refuse_raw_sql_too(engines) -> None:
         guarded = set(found)
     assert {"school_version", "schedule_row", "subsidy_line", "audit_log"} <= guarded
     assert "app_user" not in guarded and guarded <= tables
+
+
+def store_a_schedule(engine: Engine) -> None:
+    """One stored schedule of the saved school, so schedule tables have rows too."""
+    with session_scope(engine) as session:
+        head = get_version(session, "007")
+        schedule = Schedule(
+            "007", (Placed("A01", 1, "extended", 1, "S2", "16:30", "17:15", "R02", ("T01",)),), ()
+        )
+        save_schedule(session, schedule, head.id, "h", "optimal", {})
 
 
 def count(engine: Engine, table) -> int:

@@ -90,7 +90,8 @@ def _free_at(inst: Instance, slot_id: str) -> list:
 def _forced_slot(inst: Instance, a) -> str | None:
     """The one slot an activity can be at, if there is only one."""
     allowed = inst.allowed(a)
-    locked = {lk.slot_id for lk in inst.locks_for(a.activity_id) if lk.slot_id}
+    locks = [lk for lk in inst.locks_for(a.activity_id) if (lk.session or 0) <= a.sessions_per_week]
+    locked = {lk.slot_id for lk in locks if lk.slot_id}
     if len(locked) == 1 and a.sessions_per_week == 1:
         return next(iter(locked))
     return allowed[0] if len(allowed) == 1 else None
@@ -111,7 +112,9 @@ def _check_slots(inst: Instance) -> list[Reason]:
             if a.skill:
                 by_skill[a.skill] = by_skill.get(a.skill, 0) + a.staff
         for skill, need_skill in sorted(by_skill.items()):
-            have = sum(1 for t in free if skill in t.skills)
+            # A fixed teacher needs no skill (rule 2): count who may take any of these clubs.
+            users = [a for a in forced if a.skill == skill]
+            have = sum(1 for t in free if any(school.qualified(t, a) for a in users))
             if need_skill > have:
                 out.append(
                     _r(
@@ -135,15 +138,16 @@ def _check_activities(inst: Instance) -> list[Reason]:
         if len(days) < a.sessions_per_week:
             out.append(_r("too_few_days", name=a.name, k=a.sessions_per_week, days=len(days)))
         qualified = inst.qualified(a)
+        any_ = "" if a.skill else "_any"  # blank skill: any teacher will do, say so
         if len(qualified) < a.staff:
             out.append(
-                _r("skill", name=a.name, staff=a.staff, skill=a.skill or "-", have=len(qualified))
+                _r("skill" + any_, name=a.name, staff=a.staff, skill=a.skill, have=len(qualified))
             )
         elif allowed:
             best = max(sum(1 for q in qualified if s not in q.unavailable) for s in allowed)
             if best < a.staff:
                 out.append(
-                    _r("skill_free", name=a.name, staff=a.staff, skill=a.skill or "-", have=best)
+                    _r("skill_free" + any_, name=a.name, staff=a.staff, skill=a.skill, have=best)
                 )
         if a.fixed_teacher:
             teacher = school.teacher_by_id.get(a.fixed_teacher)
@@ -165,10 +169,14 @@ def _check_rooms(inst: Instance) -> list[Reason]:
     """Per room need: some room fits; home rooms seat their class; enough rooms per type."""
     out = []
     school = inst.school
+    if not school.rooms:  # the sheet is optional, but every session takes place in a room
+        sessions = inst.basic_sessions or any(a.sessions_per_week for a in inst.activities)
+        return [_r("no_rooms")] if sessions else []
     for a in inst.activities:
         need = inst.room_need(a)
         if not inst.rooms_for(need):
-            out.append(_r("no_room", name=a.name, seats=need.seats, type=need.type or "-"))
+            code = "no_room" if need.type else "no_room_any"
+            out.append(_r(code, name=a.name, seats=need.seats, type=need.type))
     for bs in inst.basic_sessions:
         if bs.home_room is not None:
             room = school.room_by_id[bs.home_room]
@@ -237,9 +245,14 @@ def _check_locks(inst: Instance) -> list[Reason]:
     """Each lock must name a slot the session may use and a teacher who can take it."""
     out = []
     school = inst.school
+    applied = {id(lk) for locks in inst.basic_locks().values() for lk in locks}
     for n, lk in enumerate(school.locks, 1):
         gid = parse_basic_activity_id(lk.activity_id)
         a = school.activity_by_id.get(lk.activity_id)
+        if (gid is not None and id(lk) not in applied) or (
+            gid is None and (a is None or (lk.session or 0) > a.sessions_per_week)
+        ):
+            continue  # names no session (the model skips it too), so it fixes nothing
         allowed = (
             school.group_by_id[gid].basic_slots
             if gid in school.group_by_id
@@ -345,4 +358,8 @@ def _rule_reason(built: Built, label: tuple) -> Reason:
     if kind == "lock":
         lk = school.locks[key]
         return _r("rule_lock", n=key + 1, activity=lk.activity_id)
-    return _r(f"rule_{kind}", key=key)
+    if kind == "room":
+        room = school.room_by_id.get(key)
+        return _r("rule_room", room=room.name if room else key)
+    # "class", "home_room": `key` is a group id (never pass `key=`: t() takes `key` itself)
+    return _r(f"rule_{kind}", group=key)

@@ -25,6 +25,10 @@ TEXT = {
         "{activity} 的第{session}次未安排",
         "session {session} of {activity} is missing",
     ),
+    "check.unstaffed_held": (
+        "{activity} 的第{session}次既列在 unstaffed.csv（未安排）中，又出现在课表中",
+        "session {session} of {activity} is listed in unstaffed.csv (not held) and also held in the schedule",
+    ),
     "check.duplicate_session": (
         "{activity} 的第{session}次出现了不止一次",
         "session {session} of {activity} appears more than once",
@@ -154,6 +158,22 @@ TEXT.update(
             "{teacher}被指定带{n}次活动，超过每周上限{limit}次",
             "{teacher} is fixed on {n} sessions, above the weekly limit {limit}",
         ),
+        "why.skill_any": (
+            "活动“{name}”每次需要{staff}位老师（不限技能），自愿参加的只有{have}位",
+            "activity '{name}' needs {staff} teacher(s) (any skill); only {have} opted in",
+        ),
+        "why.skill_free_any": (
+            "活动“{name}”每次需要{staff}位老师（不限技能），但任一可选时段最多只有{have}位有空",
+            "activity '{name}' needs {staff} teacher(s) (any skill), but at most {have} are free at any allowed slot",
+        ),
+        "why.no_rooms": (
+            "学校数据中没有任何场地（“场地/rooms”表为空或缺失），而每次托管和活动都需要场地",
+            "the school lists no rooms (the rooms sheet is empty or missing), but every session needs one",
+        ),
+        "why.no_room_any": (
+            "活动“{name}”需要能容纳{seats}人的场地（不限类型），学校没有",
+            "activity '{name}' needs a room (any type) seating {seats}; the school has none",
+        ),
         "why.no_room": (
             "活动“{name}”需要能容纳{seats}人的{type}场地，学校没有",
             "activity '{name}' needs a {type} room seating {seats}; the school has none",
@@ -197,8 +217,8 @@ TEXT.update(
         ),
         "why.rule_rooms": ("{slot}的场地数量有限", "rooms at {slot} are limited"),
         "why.rule_room": (
-            "场地 {key} 每个时段只能安排一项",
-            "room {key} holds one session per slot",
+            "场地“{room}”每个时段只能安排一项",
+            "room '{room}' holds one session per slot",
         ),
         "why.rule_teacher_day": (
             "{teacher}每天最多{limit}节",
@@ -234,12 +254,12 @@ TEXT.update(
         ),
         "why.rule_lock": ("第{n}条锁定（{activity}）", "lock {n} ({activity})"),
         "why.rule_class": (
-            "班级 {key} 每个时段只能参加一项",
-            "class {key} attends one thing per slot",
+            "班级{group}每个时段只能参加一项",
+            "class {group} attends one thing per slot",
         ),
         "why.rule_home_room": (
-            "班级 {key} 必须在本班教室托管",
-            "class {key} has basic care in its home room",
+            "班级{group}必须在本班教室托管",
+            "class {group} has basic care in its home room",
         ),
         "why.conflict": ("以下规则不能同时满足：", "These rules cannot all hold together:"),
         "why.none": (

@@ -51,6 +51,7 @@ WeekOpt = Annotated[
     typer.Option("--week-start", metavar="YYYY-MM-DD", help=both("schedcli.help.week_start")),
 ]
 StoreOpt = Annotated[bool, typer.Option("--store/--no-store", help=both("schedcli.help.store"))]
+PartialOpt = Annotated[bool, typer.Option("--partial", help=both("schedcli.help.partial"))]
 LangOpt = Annotated[str, typer.Option("--lang", help=both("schedcli.help.lang"))]
 DbOpt = Annotated[str | None, typer.Option("--db", help=both("schedcli.help.db"))]
 
@@ -132,16 +133,22 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         raise typer.Exit(EXIT_INVALID) from None
 
 
-def excused_sessions(schedule_csv: Path) -> set[str]:
-    """session_ids of an `unstaffed.csv` next to the schedule (a declared partial plan)."""
-    from scheduler.check import read_schedule_csv
-
+def excused_sessions(schedule_csv: Path) -> set[tuple[str, int]]:
+    """(activity_id, session) of the `unstaffed.csv` next to the schedule: the sessions a
+    declared partial plan could not staff. Exit 2 if that file is not in the contract's form."""
     path = schedule_csv.parent / UNSTAFFED_FILE
     if not path.is_file():
         return set()
-    ids = {row["session_id"] for row in read_schedule_csv(path) if row.get("session_id")}
-    typer.echo(both("schedcli.excused", file=path, count=len(ids)))
-    return ids
+    excused = set()
+    for line, row in enumerate(read_rows(path), start=2):
+        aid, index = (row.get("activity_id") or "").strip(), (row.get("session") or "").strip()
+        if not aid or not index.isdigit():
+            where = f"{path.name}, row {line}: activity_id={aid!r}, session={index!r}"
+            typer.echo(both("schedcli.bad_schedule", detail=where), err=True)
+            raise typer.Exit(EXIT_INVALID)
+        excused.add((aid, int(index)))
+    typer.echo(both("schedcli.excused", file=path, count=len(excused)))
+    return excused
 
 
 # --- Solving -----------------------------------------------------------------------------
@@ -191,13 +198,23 @@ def announce(school: School, time_limit: float, seed: int, workers: int) -> None
 
 
 def solve_options(
-    time_limit: float, seed: int, workers: int, weights: Weights, verbose: bool = True
+    time_limit: float,
+    seed: int,
+    workers: int,
+    weights: Weights,
+    verbose: bool = True,
+    partial: bool = False,
 ) -> SolveOptions:
     from scheduler.solve import SolveOptions
 
     progress = ProgressPrinter() if verbose else None
     return SolveOptions(
-        time_limit=time_limit, seed=seed, workers=workers, weights=weights, progress=progress
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        weights=weights,
+        progress=progress,
+        partial=partial,
     )
 
 
@@ -266,6 +283,8 @@ def write_outputs(run: Run, out: Path, week_start: date, lang: str, extra: dict)
     paths = [csv_path]
     if run.schedule.unstaffed:
         paths.append(write_unstaffed_csv(run.schedule, out / UNSTAFFED_FILE))
+    else:  # an earlier partial plan's list would excuse sessions this plan must hold
+        (out / UNSTAFFED_FILE).unlink(missing_ok=True)
     paths.append(write_schedule_xlsx(run.school, run.schedule, out / "schedule.xlsx", lang))
     write_teacher_ics(run.school, run.schedule, out / "ics", week_start)
     paths.append(out / "ics")
@@ -285,7 +304,7 @@ def write_outputs(run: Run, out: Path, week_start: date, lang: str, extra: dict)
     return csv_path
 
 
-def run_checker(school: School, schedule_csv: Path, excused: set[str]) -> list:
+def run_checker(school: School, schedule_csv: Path, excused: set[tuple[str, int]]) -> list:
     """Check the file as written (not the in-memory schedule) and print the verdict."""
     from scheduler.check import check
 
@@ -344,7 +363,7 @@ def school_version_for(session, school: School, source: str):
 def finish(run: Run, out: Path, week_start: date, lang: str, store: bool, db, extra: dict) -> None:
     """Write, check the written file, store if clean; exit 1 if the checker objects."""
     csv_path = write_outputs(run, out, week_start, lang, extra)
-    excused = {u.session_id for u in run.schedule.unstaffed}
+    excused = {(u.activity_id, u.index) for u in run.schedule.unstaffed}
     if run_checker(run.school, csv_path, excused):
         typer.echo(both("schedcli.not_stored"), err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
@@ -366,6 +385,7 @@ def schedule_cmd(
     store: StoreOpt = True,
     lang: LangOpt = "zh",
     db: DbOpt = None,
+    partial: PartialOpt = False,
 ) -> None:
     from scheduler.solve import inputs_hash, solve
 
@@ -373,10 +393,14 @@ def schedule_cmd(
     week = parse_week_start(week_start)
     school = read_valid_school(workbook)
     announce(school, time_limit, seed, workers)
-    result = solve(school, solve_options(time_limit, seed, workers, weights))
+    result = solve(school, solve_options(time_limit, seed, workers, weights, partial=partial))
     stop_unless_solved(school, result.report, time_limit)
     assert result.schedule is not None  # solved: stop_unless_solved returned
-    settings = {"seed": seed, "workers": workers, "time_limit": time_limit}
+    if result.schedule.unstaffed:  # only with --partial: say so before the files
+        missing = sum(u.missing for u in result.schedule.unstaffed)
+        count = len(result.schedule.unstaffed)
+        typer.echo(both("schedcli.partial", count=count, missing=missing), err=True)
+    settings = {"seed": seed, "workers": workers, "time_limit": time_limit, "partial": partial}
     run = Run(
         school, workbook, result.schedule, result.report, inputs_hash(school, weights), settings
     )

@@ -48,7 +48,7 @@ from compensation.evidence import Evidence
 from compensation.policy import Policy
 from compensation.run import budget_for, load_table, occurrences, score_teachers
 from domain.problems import Problems
-from domain.schedule import session_id
+from domain.schedule import Schedule, session_id
 from domain.school import School, parse_basic_activity_id
 from scenarios.build import group_stage
 from scenarios.engine import SolveOutcome
@@ -93,6 +93,7 @@ UNSTAFFED_COLUMNS = (
     "school_stage",
     "location",
     "stage",
+    "session_id",
     "activity_id",
     "activity",
     "session",
@@ -150,6 +151,9 @@ class SchoolResult:
     solve_seconds: float
     cached: bool
     teachers: tuple[dict, ...] = field(default=())
+    # The week as scheduled (the levers' school) and its plan, for the contract's files.
+    school: School | None = field(default=None, compare=False)
+    schedule: Schedule | None = field(default=None, compare=False)
 
 
 def policy_of(scenario: Scenario) -> Policy:
@@ -300,6 +304,7 @@ def _unstaffed(school, schedule, inst, need, rows, default, loc, town) -> list[d
                 "school_stage": school.info.stage or "",
                 "location": loc,
                 "stage": stage,
+                "session_id": u.session_id,
                 "activity_id": u.activity_id,
                 "activity": activity.name if activity else f"{gid}",
                 "session": u.index,
@@ -474,6 +479,8 @@ def school_result(facts: SchoolFacts, lines: pd.DataFrame, scenario: Scenario) -
         facts.outcome.seconds,
         facts.outcome.cached,
         tuple(sorted(teachers, key=lambda r: r["teacher_id"])),
+        school,
+        facts.outcome.schedule,
     )
 
 

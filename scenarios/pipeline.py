@@ -10,6 +10,11 @@ first. `write_run` stores a run folder that `load_run` (and `scenario compare`) 
     summary.json    county totals, by stage / location, run statistics
     scenario.toml   the levers as run
     report.xlsx / report.html
+    schools/<id>/   each school's plan in the contract's form: `schedule.csv` (fully staffed
+                    sessions), `unstaffed.csv` (the rest, how many teachers short; header
+                    only when nothing is) and `workbook/`, the week the levers built, as a
+                    CSV-folder workbook, so `afterschool check schools/<id>/workbook
+                    schools/<id>/schedule.csv` re-verifies the plan
 """
 
 from __future__ import annotations
@@ -325,9 +330,25 @@ def write_run(
         json.dumps(summary_of(result), ensure_ascii=False, indent=2), encoding="utf-8"
     )
     paths["scenario"].write_text(to_toml(result.scenario), encoding="utf-8")
+    paths["plans"] = write_school_plans(result, out / "schools")
     if report:
         paths.update(write_run_report(load_run(out), out, lang))
     return paths
+
+
+def write_school_plans(result: RunResult, folder: Path) -> Path:
+    """Each scheduled school's partial plan as the contract says (see module doc)."""
+    from scheduler.export import write_schedule_csv, write_unstaffed_csv
+    from workbook.writer import write_csv_folder
+
+    for sid, res in sorted(result.results.items()):
+        if res.school is None or res.schedule is None:
+            continue
+        target = folder / sid
+        write_csv_folder(res.school, target / "workbook")
+        write_schedule_csv(res.schedule, target / "schedule.csv")
+        write_unstaffed_csv(res.schedule, target / "unstaffed.csv")
+    return folder
 
 
 @dataclass

@@ -8,8 +8,10 @@ scheduler.instance), so a bug in the model cannot hide itself here.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections import Counter, defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +52,17 @@ class Session:
 
 
 def read_schedule_csv(path: Path | str) -> list[dict[str, str]]:
-    """Rows of a schedule file (UTF-8 with or without BOM)."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return [csv_unescape_dict(row) for row in csv.DictReader(fh)]
+    """Rows of a schedule file: UTF-8 with or without BOM, or GB18030/GBK (the file
+    re-saved by Excel on Chinese Windows). ValueError names the bad byte otherwise."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValueError(f"neither UTF-8 nor GB18030: {utf8_error}") from None
+    return [csv_unescape_dict(row) for row in csv.DictReader(io.StringIO(text, newline=""))]
 
 
 def rows_of(schedule: Schedule) -> list[dict[str, str]]:
@@ -61,11 +71,12 @@ def rows_of(schedule: Schedule) -> list[dict[str, str]]:
 
 
 def check(
-    school: School, rows: list[dict[str, str]], excused: set[str] = frozenset()
+    school: School, rows: list[dict[str, str]], excused: Set[tuple[str, int]] = frozenset()
 ) -> list[Violation]:
     """Every violation of the hard rules; [] means the schedule is valid.
 
-    `excused` lists session_ids a partial plan declared unstaffed (they are not "missing").
+    `excused`: (activity_id, session) pairs a partial plan declared unstaffed (its
+    `unstaffed.csv`); they are not "missing", and must then not be held either.
     """
     out: list[Violation] = []
     sessions = _sessions(school, rows, out)
@@ -144,14 +155,19 @@ def _expected(school: School) -> dict[tuple[str, int], tuple[str, str | None, in
 
 
 def _check_rule1(
-    school: School, sessions: list[Session], out: list[Violation], excused: set[str]
+    school: School,
+    sessions: list[Session],
+    out: list[Violation],
+    excused: Set[tuple[str, int]],
 ) -> None:
     """Every session held at an allowed slot with exactly the required distinct teachers."""
     expected = _expected(school)
     seen = Counter((s.activity_id, s.index) for s in sessions)
     for (aid, index), (_kind, _slot, _need) in expected.items():
-        if seen[aid, index] == 0 and f"{aid}#{index}" not in excused:
+        if seen[aid, index] == 0 and (aid, index) not in excused:
             out.append(_v("missing", activity=aid, session=index))
+        if seen[aid, index] and (aid, index) in excused:
+            out.append(_v("unstaffed_held", activity=aid, session=index))
     for key, count in seen.items():
         if count > 1:
             out.append(_v("duplicate_session", activity=key[0], session=key[1]))

@@ -71,10 +71,10 @@ def test_county_totals_recomputed_from_the_school_file(run_folder) -> None:
     )
     high = [r for r in rows if r["stage"] == "high"]
     comp = [r for r in rows if r["stage"] != "high"]
-    hourly_high = sum(float(r["amount_yuan"]) for r in high) / sum(
+    hourly_high = sum(float(r["pay_yuan"]) for r in high) / sum(
         float(r["class_hours_term"]) for r in high
     )
-    hourly_comp = sum(float(r["amount_yuan"]) for r in comp) / sum(
+    hourly_comp = sum(float(r["pay_yuan"]) for r in comp) / sum(
         float(r["class_hours_term"]) for r in comp
     )
     assert county["high_pay_gap_yuan"] == pytest.approx(hourly_high - hourly_comp)
@@ -87,7 +87,7 @@ def test_county_totals_recomputed_from_the_school_file(run_folder) -> None:
             float(r["cost_yuan"]) - float(r["income_yuan"]), abs=0.011
         )
     by_stage = {r["stage"]: r for r in summary["by_stage"]}
-    assert by_stage["high"]["pay_yuan"] == pytest.approx(sum(float(r["amount_yuan"]) for r in high))
+    assert by_stage["high"]["pay_yuan"] == pytest.approx(sum(float(r["pay_yuan"]) for r in high))
 
 
 def test_pay_recomputed_by_hand_from_the_teacher_lines(run_folder, extension) -> None:
@@ -143,7 +143,7 @@ def test_money_only_change_is_served_from_the_cache(schools, cache_dir, extensio
     assert b["topup_yuan"] == pytest.approx(80.0 * a["students_enrolled"])
 
 
-def test_partial_plans_name_school_skill_and_slot(schools) -> None:
+def test_partial_plans_name_school_skill_and_slot(schools, tmp_path) -> None:
     short = dataclasses.replace(load_scenario(preset_path("baseline")), teachers=0.35, periods=3)
     result = run_scenario({k: schools[k] for k in ("ZY004", "ZY020")}, short, workers=2)
     assert result.failures == []
@@ -159,6 +159,27 @@ def test_partial_plans_name_school_skill_and_slot(schools) -> None:
     assert county["sessions_unstaffed"] == len(gaps)
     assert county["teacher_sessions_missing"] == sum(g["missing"] for g in gaps)
     assert county["coverage"] < 1.0
+    # Each school's plan in the contract's form, which the independent checker accepts:
+    # the staffed sessions in schedule.csv, every other one in unstaffed.csv.
+    out = tmp_path / "run"
+    write_run(result, out, report=False)
+    runner = CliRunner()
+    for sid in ("ZY004", "ZY020"):
+        plan = out / "schools" / sid
+        with (plan / "unstaffed.csv").open(encoding="utf-8-sig") as f:
+            listed = list(csv.DictReader(f))
+        assert list(listed[0]) == [
+            "session_id", "activity_id", "session", "kind", "day", "slot_id", "missing"
+        ]  # fmt: skip
+        mine = sorted((g["activity_id"], g["session"]) for g in gaps if g["school_id"] == sid)
+        assert sorted((r["activity_id"], int(r["session"])) for r in listed) == mine
+        args = ["check", str(plan / "workbook"), str(plan / "schedule.csv")]
+        check = runner.invoke(app, args)
+        assert check.exit_code == 0, check.output
+        (plan / "unstaffed.csv").unlink()  # without the list, the gaps are missing sessions
+        if mine:
+            check = runner.invoke(app, args)
+            assert check.exit_code == 1 and "missing" in check.output
 
 
 def test_a_failing_school_is_reported_and_the_batch_goes_on(schools) -> None:

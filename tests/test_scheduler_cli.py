@@ -184,18 +184,65 @@ def test_check_names_a_double_booked_teacher(first_run, tmp_path: Path) -> None:
 def test_check_excuses_sessions_listed_in_unstaffed_csv(first_run, tmp_path: Path) -> None:
     out, _ = first_run
     rows = _rows(out / "schedule.csv")
-    dropped = rows[-1]["session_id"]
-    kept = [r for r in rows if r["session_id"] != dropped]
+    last = rows[-1]
+    kept = [r for r in rows if r["session_id"] != last["session_id"]]
     path = _write(kept, tmp_path / "schedule.csv")
     assert invoke("check", SMALL, path).exit_code == 1  # missing session
-    _write(
-        [{"session_id": dropped, "activity_id": "", "session": "", "kind": "", "day": "",
-          "slot_id": "", "missing": "1"}],
-        tmp_path / "unstaffed.csv",
-    )  # fmt: skip
+    # The contract's unstaffed.csv names the session by activity and index (its session_id
+    # is the product's own and need not match the schedule file's).
+    unstaffed = {"session_id": "x1", "activity_id": last["activity_id"],
+                 "session": last["session"], "kind": last["kind"], "day": "", "slot_id": "",
+                 "missing": "1"}  # fmt: skip
+    _write([unstaffed], tmp_path / "unstaffed.csv")
     result = invoke("check", SMALL, path)
     assert result.exit_code == 0, result.output
     assert "unstaffed.csv" in result.output
+    # Listed as unstaffed and yet held: the two files contradict each other.
+    _write(rows, path)
+    result = invoke("check", SMALL, path)
+    assert result.exit_code == 1 and "unstaffed_held" in result.output
+    # Not in the contract's form (no session index): refused, not silently ignored.
+    _write([{**unstaffed, "session": ""}], tmp_path / "unstaffed.csv")
+    assert invoke("check", SMALL, path).exit_code == 2
+
+
+def test_check_reads_a_schedule_resaved_by_excel_as_gbk(first_run, tmp_path: Path) -> None:
+    out, _ = first_run
+    rows = [{**r, "备注": "王老师值班"} for r in _rows(out / "schedule.csv")]
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "schedule.csv"
+    path.write_bytes(text.getvalue().encode("gbk"))
+    result = invoke("check", SMALL, path)
+    assert result.exit_code == 0, result.output
+
+
+def test_partial_plan_lists_what_it_could_not_staff(tmp_path: Path) -> None:
+    school = read_school(SMALL).school
+    acts = tuple(
+        replace(a, skill="无人会") if a.activity_id == "A03" else a for a in school.activities
+    )
+    path = write_xlsx(replace(school, activities=acts), tmp_path / "no_skill.xlsx")
+    out = tmp_path / "out"
+    result = invoke("schedule", path, "--out", out, *FAST, "--no-store", "--partial")
+    assert result.exit_code == 0, result.output
+    assert "unstaffed.csv" in result.output
+    held = _rows(out / "schedule.csv")
+    assert held and all(r["activity_id"] != "A03" for r in held)
+    unstaffed = _rows(out / "unstaffed.csv")
+    a03 = next(a for a in acts if a.activity_id == "A03")
+    assert list(unstaffed[0]) == [
+        "session_id", "activity_id", "session", "kind", "day", "slot_id", "missing"
+    ]  # fmt: skip
+    assert sorted((r["activity_id"], r["session"], r["missing"]) for r in unstaffed) == [
+        ("A03", str(k), str(a03.staff)) for k in range(1, a03.sessions_per_week + 1)
+    ]
+    assert invoke("check", path, out / "schedule.csv").exit_code == 0  # excused, not missing
+    # A later complete plan in the same folder removes the old list (it would excuse).
+    assert invoke("schedule", SMALL, "--out", out, *FAST, "--no-store").exit_code == 0
+    assert not (out / "unstaffed.csv").exists()
 
 
 def test_check_invalid_workbook_exits_2(first_run) -> None:

@@ -97,6 +97,16 @@ TEXT = {
         "日历文件的周一日期 YYYY-MM-DD，默认下周一",
         "Monday of the calendar week, YYYY-MM-DD; default next Monday",
     ),
+    "schedcli.help.partial": (
+        "排不满时给出部分课表：配齐教师的课次写入 schedule.csv，其余写入 unstaffed.csv（缺几位教师）",
+        "when not every session can be staffed, write a partial plan: fully staffed sessions "
+        "in schedule.csv, the others in unstaffed.csv (how many teachers short)",
+    ),
+    "schedcli.partial": (
+        "部分课表：{count} 个课次未能配齐教师（共缺 {missing} 人次），已列入 unstaffed.csv",
+        "partial plan: {count} session(s) could not be staffed ({missing} teacher(s) short), "
+        "listed in unstaffed.csv",
+    ),
     "schedcli.help.store": (
         "把课表保存为数据库中的新版本",
         "store the schedule as a new version in the database",

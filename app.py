@@ -44,9 +44,17 @@ PAGES = (
         False,
     ),
     ("ui/pages/audit.py", "ui.nav.audit", "audit", ":material/history:", "audit.read", False),
+    (
+        "ui/pages/accounts.py",
+        "ui.nav.accounts",
+        "accounts",
+        ":material/manage_accounts:",
+        "user.manage",
+        False,
+    ),
 )
 # Shown in the navigation only to those who have the right (the others have no use for it).
-HIDDEN_WITHOUT_RIGHT = ("audit",)
+HIDDEN_WITHOUT_RIGHT = ("audit", "accounts")
 
 
 def language_switch() -> None:

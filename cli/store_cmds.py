@@ -27,7 +27,13 @@ def _engine(db: str | None):
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help=both("store.help.paths"))],
     db: DbOption = None,
+    expect_version: Annotated[
+        int | None,
+        typer.Option("--expect-version", min=0, help=both("store.help.expect_version")),
+    ] = None,
 ) -> None:
+    """Appends a version of each school; `--expect-version N` checks it like an app edit."""
+    from store.errors import StaleVersion
     from store.importer import import_paths
 
     def progress(done: int, total: int, result) -> None:
@@ -35,7 +41,11 @@ def import_cmd(
         status = both("store.file_failed", errors=errors) if errors else both("store.file_ok")
         typer.echo(f"[{done}/{total}] {result.source}: {status}")
 
-    outcome = import_paths(_engine(db), paths, progress=progress)
+    try:
+        outcome = import_paths(_engine(db), paths, progress=progress, expect_version=expect_version)
+    except StaleVersion as stale:
+        typer.echo(both("store.import_stale", **stale.params), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
     # Problems on stdout, in file order, so a principal reads them next to the progress.
     for items in outcome.problems.values():
         for p in items:

@@ -4,6 +4,11 @@ Import is all or nothing: every source is read and validated first; if any has a
 error, or two sources carry one school id, nothing is written. Otherwise every school
 is written in one transaction. Reading dominates the cost, so many files are read in
 worker processes; writing is a few bulk statements.
+
+An import appends a new version of each school (the operator's bulk door). With
+`expect_version=N` (one school only: `afterschool import --expect-version N`) it is
+checked like an edit in the app: refused with `StaleVersion`, nothing written, unless
+the school's latest version is still N (0: the school must be new).
 """
 
 from __future__ import annotations
@@ -137,22 +142,42 @@ def _problems_by_source(results: Sequence[ReadResult], extra: Problems) -> dict[
     return {k: v for k, v in by_source.items() if v}
 
 
+def _expected(
+    results: Sequence[ReadResult], expect_version: int | None, paths: Sequence[Path]
+) -> tuple[dict[str, int] | None, Problems]:
+    """`expect_version` as the save's {school id: version}; an error unless one source."""
+    problems = Problems()
+    if expect_version is None:
+        return None, problems
+    if len(results) != 1:
+        where = str(paths[0]) if len(paths) == 1 else ""
+        problems.error("store.expect_one_school", file=where, schools=len(results))
+        return None, problems
+    school = results[0].school  # None: its read failed, which is an error already
+    return ({school.school_id: expect_version} if school else None), problems
+
+
 def import_paths(
     engine: Engine,
     paths: Sequence[Path],
     progress: Progress | None = None,
     workers: int | None = None,
     actor: Actor | None = None,
+    expect_version: int | None = None,
 ) -> ImportResult:
     """Read every school under `paths`; write all of them in one transaction, or nothing.
 
     The write runs for `actor` (None: the local operator, see store.rights): a school the
-    actor may not write raises Forbidden and nothing is written.
+    actor may not write raises Forbidden and nothing is written. With `expect_version`
+    the paths must hold exactly one school, whose latest stored version must be that
+    number (0: not stored yet); otherwise `StaleVersion` is raised and nothing is written.
     """
     started = time.perf_counter()
     sources, extra = expand_sources([Path(p) for p in paths])
     results = read_sources(sources, progress, workers)
     extra.extend(_duplicates(results))
+    expected, wrong = _expected(results, expect_version, paths)
+    extra.extend(wrong)
     outcome = ImportResult(results=results, problems=_problems_by_source(results, extra))
     outcome.read_seconds = time.perf_counter() - started
     if not outcome.ok:
@@ -160,7 +185,7 @@ def import_paths(
     started = time.perf_counter()
     with session_scope(engine, actor=actor) as session:
         items = [(r.school, r.source) for r in results if r.school is not None]
-        outcome.versions = save_schools(session, items)
+        outcome.versions = save_schools(session, items, expected)
     outcome.write_seconds = time.perf_counter() - started
     return outcome
 

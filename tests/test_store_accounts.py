@@ -1,6 +1,11 @@
-"""Accounts (argon2 hashes, roles), the audit log, and the `user` / `audit` commands."""
+"""Accounts (argon2 hashes, roles), logins (audited, throttled), the audit log, and the
+`user` / `audit` commands. On SQLite and, with DATABASE_URL on PostgreSQL, on PostgreSQL.
+"""
 
 from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,14 +14,20 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from store.accounts import (
+    LOCKOUT_WINDOW,
+    MAX_FAILED_LOGINS,
+    LoginAttempt,
     User,
     add_user,
+    attempt_login,
     authenticate,
     current_actor,
     has_accounts,
     list_users,
+    locked_accounts,
     set_active,
     set_password,
+    unlock,
 )
 from store.audit import AuditEntry, list_audit
 from store.db import init_db, make_engine, session_scope
@@ -71,8 +82,21 @@ def test_authenticate(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert authenticate(session, "wang", "another-pass") is None
         assert current_actor(session, "wang") is None
-        actions = [e.action for e in list_audit(session)]
-    assert actions == ["user.disable", "user.passwd", "user.add"]
+        entries = list_audit(session)
+    changes = [e.action for e in entries if not e.action.startswith("login.")]
+    assert changes == ["user.disable", "user.passwd", "user.add"]
+    logins = [
+        (e.username, e.action, e.detail) for e in reversed(entries) if e.action[:6] == "login."
+    ]
+    assert logins == [
+        ("wang", "login.ok", ""),
+        ("wang", "login.ok", ""),
+        ("wang", "login.failed", "wrong password"),
+        ("nobody", "login.failed", "unknown user"),
+        ("wang", "login.failed", "wrong password"),
+        ("wang", "login.ok", ""),
+        ("wang", "login.failed", "disabled"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -131,6 +155,170 @@ def test_audit_entries_commit_with_the_change_and_never_change(engine: Engine) -
         session.flush()
 
 
+# ---------------------------------------------------------------- logins: audit and throttle
+
+T0 = datetime(2030, 3, 1, 8, 0, tzinfo=UTC)  # injected times: no test sleeps
+WRONG = "wrong-guess-1"
+
+
+def attempt(engine: Engine, name: str, password: str, minute: float) -> LoginAttempt:
+    """One login attempt in its own unit of work, `minute` minutes after T0."""
+    with session_scope(engine) as session:
+        return attempt_login(session, name, password, T0 + timedelta(minutes=minute))
+
+
+def fail(engine: Engine, name: str, times: int, start: float = 0) -> list[LoginAttempt]:
+    """`times` wrong attempts, one a minute from `start`."""
+    return [attempt(engine, name, WRONG, start + i) for i in range(times)]
+
+
+def login_rows(engine: Engine) -> list[AuditEntry]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def test_five_failures_lock_the_name_even_against_the_right_password(engine: Engine) -> None:
+    add(engine)
+    first = fail(engine, "wang", MAX_FAILED_LOGINS - 1)
+    assert all(a.actor is None and a.locked_until is None for a in first)
+    fifth = attempt(engine, "wang", WRONG, 4)
+    assert fifth.actor is None and fifth.locked_until == T0 + LOCKOUT_WINDOW
+    sixth = attempt(engine, "wang", SECRET, 5)  # the right password: refused unchecked
+    assert sixth.actor is None and sixth.locked_until == T0 + LOCKOUT_WINDOW
+    assert sixth.minutes_left(T0 + timedelta(minutes=5)) == 10
+    with session_scope(engine) as session:
+        assert authenticate(session, "wang", SECRET, T0 + timedelta(minutes=14)) is None
+    rows = [r for r in login_rows(engine) if r.action.startswith("login.")]
+    assert [r.action for r in rows] == ["login.failed"] * 5 + ["login.locked"] * 2
+    assert {(r.username, r.role, r.school_id) for r in rows} == {("wang", "principal", "007")}
+    assert rows[0].at.replace(tzinfo=UTC) == T0
+    with session_scope(engine) as session:
+        assert set(locked_accounts(session, T0 + timedelta(minutes=5))) == {"wang"}
+        assert locked_accounts(session, T0 + timedelta(minutes=15)) == {}
+
+
+def test_no_audit_row_holds_a_password(engine: Engine) -> None:
+    add(engine)
+    fail(engine, "wang", MAX_FAILED_LOGINS + 1)
+    attempt(engine, "ghost", SECRET, 0)
+    attempt(engine, "wang", SECRET, 30)
+    with session_scope(engine) as session:
+        set_password(session, "wang", "another-pass")
+    for row in login_rows(engine):
+        cells = " ".join(str(v) for v in row.model_dump().values())
+        assert SECRET not in cells and WRONG not in cells and "another-pass" not in cells
+
+
+def test_the_lock_ends_with_the_window(engine: Engine) -> None:
+    add(engine)
+    fail(engine, "wang", MAX_FAILED_LOGINS)  # minutes 0..4
+    assert attempt(engine, "wang", SECRET, 14.9).locked_until == T0 + LOCKOUT_WINDOW
+    # At minute 15 the failure of minute 0 no longer counts: four left, one guess more.
+    again = attempt(engine, "wang", WRONG, 15)
+    assert again.locked_until == T0 + timedelta(minutes=16)  # five in the window again
+    assert attempt(engine, "wang", SECRET, 15.5).actor is None
+    assert attempt(engine, "wang", SECRET, 16).actor == PRINCIPAL
+
+
+def test_a_successful_login_starts_the_count_again(engine: Engine) -> None:
+    add(engine)
+    fail(engine, "wang", MAX_FAILED_LOGINS - 1)
+    assert attempt(engine, "wang", SECRET, 4).actor == PRINCIPAL
+    assert all(a.locked_until is None for a in fail(engine, "wang", 4, start=5))
+    assert attempt(engine, "wang", WRONG, 9).locked_until is not None
+    assert attempt(engine, "wang", SECRET, 10).actor is None
+
+
+def test_unknown_names_are_throttled_like_known_ones(engine: Engine) -> None:
+    add(engine)
+    known = fail(engine, "wang", MAX_FAILED_LOGINS + 2)
+    unknown = fail(engine, "ghost", MAX_FAILED_LOGINS + 2)
+    assert known == unknown  # the same answers: a lock tells nothing about the name
+    assert [a.locked_until is not None for a in unknown] == [False] * 4 + [True] * 3
+    ghost = [r for r in login_rows(engine) if r.username == "ghost"]
+    assert [r.action for r in ghost] == ["login.failed"] * 5 + ["login.locked"] * 2
+    assert {(r.role, r.school_id, r.object_id) for r in ghost} == {("", None, None)}
+    # Locks are per name: another account is not affected.
+    add(engine, "li", "finance", None)
+    assert attempt(engine, "li", SECRET, 7).actor == Actor("li", "finance")
+
+
+def test_a_disabled_account_fails_like_a_wrong_password(engine: Engine) -> None:
+    add(engine)
+    with session_scope(engine) as session:
+        set_active(session, "wang", False)
+    answers = [attempt(engine, "wang", SECRET, i) for i in range(MAX_FAILED_LOGINS)]
+    assert answers[-1].locked_until is not None and not any(a.actor for a in answers)
+    assert {r.detail for r in login_rows(engine) if r.action == "login.failed"} == {"disabled"}
+
+
+@pytest.mark.parametrize(
+    ("lift", "password"),
+    [
+        (lambda s: set_password(s, "wang", "another-pass"), "another-pass"),
+        (lambda s: set_active(s, "wang", True), SECRET),
+        (lambda s: unlock(s, "wang"), SECRET),
+    ],
+    ids=["set_password", "enable", "unlock"],
+)
+def test_an_admin_lifts_the_lock(engine: Engine, lift, password: str) -> None:
+    add(engine)
+    fail(engine, "wang", MAX_FAILED_LOGINS)
+    with session_scope(engine, actor=Actor("root", "admin")) as session:
+        lift(session)
+    assert attempt(engine, "wang", password, 5).actor == PRINCIPAL
+    # The count starts again from the lift: four more failures do not lock.
+    assert all(a.locked_until is None for a in fail(engine, "wang", 4, start=6))
+
+
+def test_disabling_does_not_lift_a_lock_and_unlocking_needs_the_right(engine: Engine) -> None:
+    add(engine)
+    fail(engine, "wang", MAX_FAILED_LOGINS)
+    with session_scope(engine) as session:
+        set_active(session, "wang", False)
+    with session_scope(engine) as session:
+        assert set(locked_accounts(session, T0 + timedelta(minutes=5))) == {"wang"}
+    for work in (lambda s: unlock(s, "wang"), locked_accounts):
+        with pytest.raises(Forbidden), session_scope(engine, actor=PRINCIPAL) as session:
+            work(session)
+
+
+def test_a_failed_attempt_is_committed_with_its_unit_of_work(engine: Engine) -> None:
+    add(engine)
+    with session_scope(engine) as session:
+        assert authenticate(session, "wang", WRONG, T0) is None
+    # A new unit of work (another server process would see the same) counts it.
+    assert [r.action for r in login_rows(engine)][-1] == "login.failed"
+
+
+def test_parallel_guesses_cannot_overshoot_the_limit(store_url: str, engine: Engine) -> None:
+    """Ten guesses at once from ten connections: exactly five are checked."""
+    add(engine)
+    guesses = 2 * MAX_FAILED_LOGINS
+    engines = [make_engine(store_url) for _ in range(guesses)]
+    barrier = threading.Barrier(guesses)
+    answers: list[LoginAttempt] = []
+    errors: list[BaseException] = []
+
+    def guess(own: Engine) -> None:
+        try:
+            barrier.wait()
+            with session_scope(own) as session:
+                answers.append(attempt_login(session, "wang", WRONG, T0))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guess, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    actions = [r.action for r in login_rows(engine) if r.action.startswith("login.")]
+    assert sorted(actions) == ["login.failed"] * 5 + ["login.locked"] * 5
+    assert sum(a.locked_until is not None for a in answers) == MAX_FAILED_LOGINS + 1
+
+
 # ---------------------------------------------------------------- the command line
 
 
@@ -170,6 +358,7 @@ def test_user_commands(store_url: str) -> None:
     assert log.exit_code == 0
     rows = [line.split("\t") for line in log.output.splitlines()[1:]]
     assert [(r[1], r[3], r[4]) for r in rows] == [
+        ("wang", "login.failed", "007"),  # the authenticate call above
         ("system", "user.disable", "007"),
         ("system", "user.passwd", "007"),
         ("system", "user.add", "007"),

@@ -2,7 +2,8 @@
 
 While no account exists the app runs as the local administrator and says so; as soon as
 one exists, every session must log in. Passwords go from the form to
-`store.accounts.authenticate` and nowhere else (not into session state, not into logs).
+`store.accounts.attempt_login` and nowhere else (not into session state, not into logs);
+the store audits every attempt and locks a name after repeated failures.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from store.accounts import actor_for_email, authenticate
+from store.accounts import actor_for_email, attempt_login
 from store.db import session_scope
 from ui import state
 from ui.state import tr
@@ -28,6 +29,7 @@ def login_page() -> None:
     """The login form (and the OIDC button); logs the user in and reruns on success."""
     st.title(tr("app.title"))
     st.subheader(tr("ui.auth.title"))
+    state.show_flash()  # e.g. "account created: log in" after the first account
     if oidc_configured():
         oidc_login()
     with st.form("login_form"):
@@ -35,12 +37,15 @@ def login_page() -> None:
         password = st.text_input(tr("ui.auth.password"), type="password")
         sent = st.form_submit_button(tr("ui.auth.submit"), type="primary", key="login")
     if sent:
+        # The unit of work commits the attempt's audit entry, a failed one included.
         with session_scope(state.engine()) as session:
-            found = authenticate(session, username, password)
-        if found is None:
+            attempt = attempt_login(session, username, password)
+        if attempt.locked_until is not None:  # the same for known and unknown names
+            st.error(tr("accounts.locked_out", minutes=attempt.minutes_left()))
+        elif attempt.actor is None:
             st.error(tr("ui.auth.failed"))  # the same words for a wrong name or password
         else:
-            state.log_in(found)
+            state.log_in(attempt.actor)
             st.rerun()
 
 

@@ -37,6 +37,11 @@ TEXT = {
     "accounts.empty_username": ("用户名不能为空", "the username must not be empty"),
     "accounts.exists": ("用户名 {username} 已存在", "username {username} is already taken"),
     "accounts.unknown_user": ("没有用户 {username}", "no user {username}"),
+    "accounts.locked_out": (
+        "此用户名登录失败次数过多，已暂时锁定：请 {minutes} 分钟后再试，或请管理员重设密码或解锁。",
+        "Too many failed logins for this username, so it is locked for now: try again in "
+        "{minutes} minutes, or ask an administrator to reset the password or unlock it.",
+    ),
     # CLI
     "accounts.help.user": (
         "管理用户账号（密码只以 argon2 哈希保存）",

@@ -36,6 +36,25 @@ TEXT = {
         "未保存：学校 {school_id} 在您打开第 {expected} 版之后，已被他人保存为第 {current} 版。您的修改仍保留在页面上，没有丢失；请先记下或复制您的修改，再重新加载最新版本，在新版本上重做修改后保存。",
         "Not saved: school {school_id} was saved as version {current} by someone else after you opened version {expected}. Your changes are still on the page, nothing is lost: note or copy them, reload the latest version, then redo them on it and save.",
     ),
+    "store.expect_one_school": (
+        "--expect-version 只能用于只含一所学校的导入（此处有 {schools} 所），数据库未作任何更改",
+        "--expect-version needs an import of exactly one school ({schools} found here); "
+        "nothing was written",
+    ),
+    "store.import_stale": (
+        "未导入：学校 {school_id} 的最新版本是第 {current} 版，而不是 --expect-version 所说的"
+        "第 {expected} 版（有人在此期间保存过），数据库未作任何更改。请先导出并查看最新版本，"
+        "确认后用 --expect-version {current} 重新导入",
+        "not imported: the latest version of school {school_id} is {current}, not {expected} "
+        "as --expect-version said (someone saved in between); nothing was written. Export and "
+        "check the latest version, then import again with --expect-version {current}",
+    ),
+    "store.help.expect_version": (
+        "只有当这所学校（只能一所）的最新版本仍是此版本时才导入（0：必须是新学校）；"
+        "否则拒绝，数据库不变",
+        "import only if this school's latest version (one school only) is still this one "
+        "(0: the school must be new); otherwise refuse and write nothing",
+    ),
     "store.forbidden": (
         "无权操作：用户 {user}（{role}）不能{action}（{school}）。如需此权限，请联系管理员。",
         "Not allowed: user {user} ({role}) may not {action} ({school}). Ask an administrator if you need this right.",

@@ -7,6 +7,7 @@ TEXT = {
     "ui.nav.subsidies": ("补助", "Subsidies"),
     "ui.nav.scenarios": ("情景", "Scenarios"),
     "ui.nav.audit": ("操作日志", "Audit log"),
+    "ui.nav.accounts": ("账号", "Accounts"),
     # login, users and rights
     "ui.auth.title": ("登录", "Log in"),
     "ui.auth.username": ("用户名", "Username"),
@@ -27,8 +28,8 @@ TEXT = {
         "Logged in: {user} ({role}, {school})",
     ),
     "ui.auth.local_admin": (
-        "本机管理员模式：还没有任何账号，所有功能对本机开放。多人使用时请创建账号：uv run afterschool user add 用户名 --role admin",
-        "Local administrator: no account exists yet, so this machine has every right. For several users, create accounts: uv run afterschool user add NAME --role admin",
+        "本机管理员模式：还没有任何账号，所有功能对本机开放。多人使用时请在“账号”页创建管理员账号，或运行：uv run afterschool user add 用户名 --role admin",
+        "Local administrator: no account exists yet, so this machine has every right. For several users, create an administrator account on the Accounts page, or run: uv run afterschool user add NAME --role admin",
     ),
     "ui.auth.required": ("请先登录。", "Please log in first."),
     "ui.auth.no_right": (
@@ -44,6 +45,42 @@ TEXT = {
         "最新的 {n} 条（最多 {limit} 条）",
         "The newest {n} entries (at most {limit})",
     ),
+    "ui.accounts.first": (
+        "还没有任何账号，本机以管理员身份运行。第一个账号必须是管理员；创建后每个人（包括您）都要登录，其他账号由管理员在此页创建。",
+        "No account exists yet, so this machine runs as the administrator. The first account must be an administrator; once it exists everyone (you included) logs in, and an administrator adds the other accounts on this page.",
+    ),
+    "ui.accounts.add": ("新建账号", "Add an account"),
+    "ui.accounts.county": ("全县（不属于某一所学校）", "The whole county (no school of its own)"),
+    "ui.accounts.password_again": ("再次输入密码", "Password again"),
+    "ui.accounts.add_submit": ("新建账号", "Add the account"),
+    "ui.accounts.mismatch": (
+        "两次输入的密码不一致，未保存。",
+        "The two passwords differ; nothing was saved.",
+    ),
+    "ui.accounts.first_done": (
+        "已新建管理员账号 {username}。从现在起每个人都要登录：请用此账号登录。",
+        "Administrator account {username} created. From now on everyone logs in: log in with it now.",
+    ),
+    "ui.accounts.manage": ("管理账号", "Manage an account"),
+    "ui.accounts.account": ("账号", "Account"),
+    "ui.accounts.new_password": ("新密码", "New password"),
+    "ui.accounts.passwd_submit": ("重设密码", "Reset the password"),
+    "ui.accounts.disable": ("停用账号", "Disable the account"),
+    "ui.accounts.enable": ("启用账号", "Enable the account"),
+    "ui.accounts.unlock": ("解除锁定", "Unlock"),
+    "ui.accounts.unlocked": (
+        "已解除 {username} 的登录锁定",
+        "the login lock of {username} is lifted",
+    ),
+    "ui.accounts.locked": (
+        "此账号因登录失败次数过多已锁定，约 {minutes} 分钟后自动解除；重设密码、启用或解除锁定可立即解除。",
+        "This account is locked after too many failed logins; the lock ends by itself in about {minutes} minutes. Resetting the password, enabling or unlocking it lifts the lock now.",
+    ),
+    "ui.accounts.self": (
+        "不能停用您正在使用的账号。",
+        "You cannot disable the account you are logged in with.",
+    ),
+    "ui.accounts.col.locked": ("已锁定", "locked"),
     "ui.school.picker": ("学校", "School"),
     "ui.no_school": (
         "数据库中还没有学校，请先在“数据”页上传学校工作簿。",
@@ -108,6 +145,11 @@ TEXT = {
         "School {school} has a newer version {latest} (you opened version {opened}). Loading it discards your unsaved edits.",
     ),
     "ui.data.load_latest": ("加载最新版本", "Load the latest version"),
+    "ui.data.upload_stale": (
+        "您上传的文件没有保存。请先加载并查看最新版本；如仍要用此文件替换它，请重新选择该文件上传。",
+        "Your file was not stored. Load and check the latest version first; to replace it "
+        "with your file anyway, choose the file again.",
+    ),
     "ui.data.edit_help": (
         "修改后按“检查并保存”：按与上传相同的规则检查，全部通过才保存为新版本；左侧行号即工作簿行号。",
         "After editing press “Validate and save”: the same rules as an upload apply, and a new version is saved only when all pass; row numbers on the left are workbook rows.",

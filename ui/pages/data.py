@@ -2,7 +2,9 @@
 
 The page keeps showing the version a user opened until he reloads: his in-place edit is
 saved with that version as `expected_version`, so if someone saved a newer one meanwhile
-the save is refused (StaleVersion) and his edits stay in the editor.
+the save is refused (StaleVersion) and his edits stay in the editor. An upload of a school
+the page has shown this user is checked the same way, against the version it showed when
+he chose the file; an upload of a school it has not shown him appends, like the CLI import.
 """
 
 from __future__ import annotations
@@ -91,17 +93,42 @@ def upload_section() -> None:
     upload = st.file_uploader(tr("ui.data.upload_help"), type=["xlsx", "zip"], key="upload")
     if upload is not None:
         data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
-        # The uploader keeps its file across reruns: read and save each file once.
-        if st.session_state.get(UPLOAD_RESULT, {}).get("digest") != digest:
+        # The uploader keeps its file across reruns: read and save each chosen file once
+        # (choosing the same file again, e.g. after a refusal, is a new upload).
+        chosen = f"{upload.file_id}:{hashlib.sha256(data).hexdigest()}"
+        if st.session_state.get(UPLOAD_RESULT, {}).get("digest") != chosen:
             result = read_school_bytes(upload.name, data)
-            outcome = handle_read(result)
-            st.session_state[UPLOAD_RESULT] = {"digest": digest, **outcome}
-            if outcome.get("saved"):
-                st.rerun()  # the sidebar picker must show the new school
+            outcome = handle_upload(result)
+            st.session_state[UPLOAD_RESULT] = {"digest": chosen, **outcome}
+            if outcome.get("saved") or outcome.get("stale"):
+                # The picker must show the new school, or the one whose newer version
+                # refused the file (with the page's "load the latest version").
+                st.rerun()
     outcome = st.session_state.get(UPLOAD_RESULT)
-    if outcome:
+    if outcome and "ok" in outcome:
         show_outcome(outcome)
+
+
+def upload_expected(school_id: str) -> int | None:
+    """The version an upload of `school_id` must still find: the one this page shows the
+    user (what he looked at when he chose the file); None if it never showed him it."""
+    return st.session_state.get(OPENED, {}).get(school_id)
+
+
+def handle_upload(result: ReadResult) -> dict:
+    """An uploaded school, checked against the version the page showed (if any).
+
+    Refused as stale, nothing is stored and the page turns to that school, whose newer
+    version it then offers to load; the file must be chosen again to be saved.
+    """
+    if result.school is None:
+        return handle_read(result)
+    school_id = result.school.school_id
+    outcome = handle_read(result, expected_version=upload_expected(school_id))
+    if outcome.get("stale"):
+        state.choose_school(school_id)
+        outcome["hint"] = "ui.data.upload_stale"
+    return outcome
 
 
 def handle_read(result: ReadResult, expected_version: int | None = None) -> dict:
@@ -110,7 +137,9 @@ def handle_read(result: ReadResult, expected_version: int | None = None) -> dict
         return {"ok": False, "problems": result.problems.items}
     try:
         saved, version = save_if_new(result.school, result.source, expected_version)
-    except (StaleVersion, Forbidden) as refused:
+    except StaleVersion as refused:
+        return {"ok": False, "refused": refused, "stale": True, "problems": []}
+    except Forbidden as refused:
         return {"ok": False, "refused": refused, "problems": []}
     open_version(result.school.school_id, version)
     if saved:
@@ -127,6 +156,8 @@ def handle_read(result: ReadResult, expected_version: int | None = None) -> dict
 def show_outcome(outcome: dict) -> None:
     if outcome.get("refused") is not None:
         st.error(outcome["refused"].message(state.lang()))
+        if outcome.get("hint"):
+            st.info(tr(outcome["hint"]))
     elif not outcome["ok"]:
         errors = [p for p in outcome["problems"] if p.severity == "error"]
         st.error(tr("ui.data.invalid", errors=len(errors)))
@@ -211,6 +242,11 @@ def newer_version_notice(school_id: str, opened: int, latest: int) -> None:
     if st.button(tr("ui.data.load_latest"), key="load_latest"):
         open_version(school_id, latest)
         st.session_state.pop(EDIT_RESULT, None)
+        upload = st.session_state.get(UPLOAD_RESULT)
+        if upload and upload.get("stale"):
+            # The refusal is answered; still, the file in the uploader is not saved again
+            # until it is chosen again.
+            st.session_state[UPLOAD_RESULT] = {"digest": upload["digest"]}
         st.rerun()
 
 

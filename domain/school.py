@@ -10,8 +10,9 @@ are derived by the methods below so that a round trip keeps what the school wrot
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 STAGES = ("primary", "junior", "nine_year", "high")
@@ -131,6 +132,11 @@ class Lock:
     slot_id: str | None = None
     room_id: str | None = None
     teacher_id: str | None = None
+    # Where the lock was read: the Excel row number (the line number for CSV), so that
+    # problems can cite the locks sheet's own row; None when it came from elsewhere (the
+    # store, the app, a generator). Not part of the lock's meaning: equality, hashing,
+    # the stored school and its content hash ignore it (`compare=False`).
+    row: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -218,3 +224,20 @@ def parse_basic_activity_id(activity_id: str) -> str | None:
     if activity_id.startswith(BASIC_PREFIX):
         return activity_id[len(BASIC_PREFIX) :]
     return None
+
+
+def canonical(value: object) -> object:
+    """Plain JSON-ready data of a School (or any part of it) without the fields that take
+    no part in equality (`compare=False`, such as a lock's source row): what content
+    hashes are computed from, so equal Schools hash equal wherever they were read."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: canonical(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.compare
+        }
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    return value

@@ -26,7 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from domain.schedule import Placed, Schedule, Unstaffed
-from domain.school import School
+from domain.school import School, canonical
 from scenarios.levers import SolverSettings
 from scheduler.greedy import checked_greedy
 from scheduler.solve import Progress, SolveOptions, solve
@@ -89,7 +89,7 @@ class RunStats:
 def school_key(school: School, settings: SolverSettings) -> str:
     """sha256 of everything a scenario schedule depends on."""
     payload = json.dumps(
-        [CACHE_VERSION, repr(school), settings.as_dict(), SCENARIO_WEIGHTS.as_dict()],
+        [CACHE_VERSION, canonical(school), settings.as_dict(), SCENARIO_WEIGHTS.as_dict()],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()

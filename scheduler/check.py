@@ -27,7 +27,11 @@ class Violation:
     params: tuple[tuple[str, object], ...]
 
     def message(self, lang: str = "zh") -> str:
-        return t(f"check.{self.rule}", lang, **dict(self.params))
+        params = dict(self.params)
+        key = f"check.{self.rule}"
+        if self.rule == "lock" and params.get("row") is not None:
+            key = "check.lock_row"  # cite the locks sheet's own row when it is known
+        return t(key, lang, **params)
 
     def render(self) -> str:
         return f"[{self.rule}] {self.message('zh')} / {self.message('en')}"
@@ -83,7 +87,7 @@ def check(
     _check_rule1(school, sessions, out, excused)
     _check_rule2(school, sessions, out)
     _check_rule3(school, sessions, out)
-    _check_rule4(school, sessions, out)
+    _check_rule4(school, sessions, out, excused)
     return out
 
 
@@ -315,7 +319,12 @@ def _check_rule3(school: School, sessions: list[Session], out: list[Violation]) 
             out.append(_v("room_clash", room=rid, slot=slot_id, sessions=", ".join(sorted(ids))))
 
 
-def _check_rule4(school: School, sessions: list[Session], out: list[Violation]) -> None:
+def _check_rule4(
+    school: School,
+    sessions: list[Session],
+    out: list[Violation],
+    excused: Set[tuple[str, int]] = frozenset(),
+) -> None:
     """Classes and students are never in two places; locks hold."""
     at_slot: dict[str, set[str]] = defaultdict(set)  # activity -> slots
     for s in sessions:
@@ -353,10 +362,23 @@ def _check_rule4(school: School, sessions: list[Session], out: list[Violation]) 
                 out.append(
                     _v("student_clash", student=student, slot=slot.slot_id, things=", ".join(clash))
                 )
-    _check_locks(school, sessions, out)
+    _check_locks(school, sessions, out, excused)
 
 
-def _check_locks(school: School, sessions: list[Session], out: list[Violation]) -> None:
+def _lock_violation(n: int, lk) -> Violation:
+    """A broken lock, cited by the locks sheet's row when the reader recorded it (a stored
+    lock has none: then by its position, "lock n")."""
+    if lk.row is not None:
+        return _v("lock", lock=n, row=lk.row, activity=lk.activity_id)
+    return _v("lock", lock=n, activity=lk.activity_id)
+
+
+def _check_locks(
+    school: School,
+    sessions: list[Session],
+    out: list[Violation],
+    excused: Set[tuple[str, int]] = frozenset(),
+) -> None:
     for n, lk in enumerate(school.locks, start=1):
         mine = [s for s in sessions if s.activity_id == lk.activity_id]
         gid = parse_basic_activity_id(lk.activity_id)
@@ -367,8 +389,10 @@ def _check_locks(school: School, sessions: list[Session], out: list[Violation]) 
         else:
             targets = mine
         if not targets:
-            if _lock_has_target(school, lk):  # else it names no session: it fixes nothing
-                out.append(_v("lock", lock=n, activity=lk.activity_id))
+            # A lock that names no session fixes nothing; one whose sessions a partial plan
+            # declared unstaffed is not broken by their absence.
+            if _lock_targets(school, lk) - excused:
+                out.append(_lock_violation(n, lk))
             continue
         for s in targets:
             broken = (
@@ -377,17 +401,19 @@ def _check_locks(school: School, sessions: list[Session], out: list[Violation]) 
                 or (lk.teacher_id is not None and lk.teacher_id not in s.teachers)
             )
             if broken:
-                out.append(_v("lock", lock=n, activity=lk.activity_id))
+                out.append(_lock_violation(n, lk))
 
 
-def _lock_has_target(school: School, lk) -> bool:
-    """Whether the contract says a session exists for this lock to fix."""
+def _lock_targets(school: School, lk) -> set[tuple[str, int]]:
+    """The (activity, session) pairs the contract says this lock fixes (maybe none)."""
     expected = _expected(school)
     if parse_basic_activity_id(lk.activity_id) is not None and lk.slot_id is not None:
-        return any(
-            aid == lk.activity_id and slot == lk.slot_id
-            for (aid, _i), (_k, slot, _n) in expected.items()
-        )
+        return {
+            (aid, i)
+            for (aid, i), (_k, slot, _n) in expected.items()
+            if aid == lk.activity_id and slot == lk.slot_id
+        }
     if lk.session is not None:
-        return (lk.activity_id, lk.session) in expected
-    return any(aid == lk.activity_id for aid, _i in expected)
+        key = (lk.activity_id, lk.session)
+        return {key} if key in expected else set()
+    return {(aid, i) for aid, i in expected if aid == lk.activity_id}

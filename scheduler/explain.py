@@ -152,7 +152,8 @@ def _check_activities(inst: Instance) -> list[Reason]:
         if a.fixed_teacher:
             teacher = school.teacher_by_id.get(a.fixed_teacher)
             if teacher is None or not teacher.opt_in:
-                out.append(_r("fixed_opted_out", name=a.name, teacher=a.fixed_teacher))
+                who = teacher.name if teacher else a.fixed_teacher
+                out.append(_r("fixed_opted_out", name=a.name, teacher=who))
             elif not [s for s in allowed if s not in teacher.unavailable]:
                 out.append(_r("fixed_unavailable", name=a.name, teacher=teacher.name))
     for teacher in inst.teachers:
@@ -260,21 +261,30 @@ def _check_locks(inst: Instance) -> list[Reason]:
             if a
             else ()
         )
+        sfx, where = _lock_where(lk, n)
+        what = activity_label(school, lk.activity_id)
         if lk.slot_id and lk.slot_id not in allowed:
-            out.append(
-                _r(
-                    "lock_slot",
-                    n=n,
-                    activity=lk.activity_id,
-                    slot=slot_name(school, lk.slot_id)
-                    if lk.slot_id in school.slot_by_id
-                    else lk.slot_id,
-                )
-            )
+            slot = slot_name(school, lk.slot_id) if lk.slot_id in school.slot_by_id else lk.slot_id
+            out.append(_r("lock_slot" + sfx, **where, activity=what, slot=slot))
         teacher = school.teacher_by_id.get(lk.teacher_id or "")
         if teacher is not None and not _can_take(school, teacher, a, lk.slot_id):
-            out.append(_r("lock_teacher", n=n, activity=lk.activity_id, teacher=teacher.name))
+            out.append(_r("lock_teacher" + sfx, **where, activity=what, teacher=teacher.name))
     return out
+
+
+def _lock_where(lk, n: int) -> tuple[str, dict[str, int]]:
+    """How to name a lock: its row in the locks sheet when known (read from a workbook),
+    else its position (a lock from the store)."""
+    return ("_row", {"row": lk.row}) if lk.row is not None else ("", {"n": n})
+
+
+def activity_label(school: School, activity_id: str) -> Bilingual | str:
+    """An activity's name, or "一(1)班基础托管" / "basic care of class 一(1)"."""
+    gid = parse_basic_activity_id(activity_id)
+    if gid is not None:
+        return Bilingual(f"{gid}班基础托管", f"basic care of class {gid}")
+    activity = school.activity_by_id.get(activity_id)
+    return activity.name if activity else activity_id
 
 
 def _can_take(school: School, teacher, activity, slot_id: str | None) -> bool:
@@ -357,7 +367,8 @@ def _rule_reason(built: Built, label: tuple) -> Reason:
         return _r("rule_students", names="、".join(names.get(a, a) for a in key))
     if kind == "lock":
         lk = school.locks[key]
-        return _r("rule_lock", n=key + 1, activity=lk.activity_id)
+        sfx, where = _lock_where(lk, key + 1)
+        return _r("rule_lock" + sfx, **where, activity=activity_label(school, lk.activity_id))
     if kind == "room":
         room = school.room_by_id.get(key)
         return _r("rule_room", room=room.name if room else key)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from ortools.sat.python import cp_model
 
 from domain.schedule import Placed, Schedule, Unstaffed
-from domain.school import School
+from domain.school import School, canonical
 from scheduler.instance import Instance
 from scheduler.model import Built, build
 from scheduler.warmstart import greedy_hint
@@ -99,7 +99,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 def inputs_hash(school: School, weights: Weights) -> str:
     """Hash of everything a schedule depends on (the school and the weights)."""
-    payload = json.dumps([repr(school), weights.as_dict()], ensure_ascii=False)
+    payload = json.dumps([canonical(school), weights.as_dict()], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

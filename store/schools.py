@@ -30,6 +30,7 @@ from domain.school import (
     SchoolInfo,
     Slot,
     Teacher,
+    canonical,
 )
 from store.audit import record
 from store.concurrency import claim_write, insert_heads
@@ -59,8 +60,10 @@ class Part:
 
 
 def _part(attr: str, table: type[SQLModel], value: type) -> Part:
-    fields = tuple(f.name for f in dataclasses.fields(value))
-    lists = frozenset(f.name for f in dataclasses.fields(value) if "tuple" in str(f.type))
+    # Fields outside equality (`compare=False`, such as a lock's source row) are not stored.
+    kept = [f for f in dataclasses.fields(value) if f.compare]
+    fields = tuple(f.name for f in kept)
+    lists = frozenset(f.name for f in kept if "tuple" in str(f.type))
     return Part(attr, table, value, fields, lists)
 
 
@@ -93,7 +96,7 @@ class SchoolSummary:
 
 def school_hash(school: School) -> str:
     """sha256 of a canonical JSON of the School: equal Schools hash equal."""
-    data = dataclasses.asdict(school)
+    data = canonical(school)
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from domain.problems import Problems
 from domain.schedule import Placed, Schedule
 from domain.school import Activity, Group, School, SchoolInfo, Slot, Teacher
 from scheduler.check import read_schedule_csv
@@ -541,3 +542,129 @@ def test_entry_without_a_name_is_refused(tmp_path: Path) -> None:
     members["Xteachers.csv"] = members.pop("teachers.csv")
     data = zipped(members).replace(b"Xteachers.csv", b"\0teachers.csv")
     assert codes(read_school_bytes("school.zip", data)) == ["wb.zip.unsafe_path"]
+
+
+# ---------------------------------------------------------------- the column limit
+
+
+def test_cell_right_of_the_column_limit_is_a_located_warning(tmp_path: Path) -> None:
+    from workbook.reader import MAX_COLUMNS
+
+    path = write_xlsx(base_school(), tmp_path / "wide.xlsx")
+    wb = load_workbook(path)
+    wb["teachers"].cell(row=3, column=MAX_COLUMNS + 1, value="备注：周三请假")
+    wb["teachers"].cell(row=4, column=MAX_COLUMNS + 7, value=42)
+    wb.save(path)
+    result = read_school(path)
+    assert result.school == base_school()  # the data in known columns is read as before
+    [problem] = result.problems.items
+    assert problem.severity == "warning" and problem.code == "wb.cell.beyond_limit"
+    assert (problem.sheet, problem.row, problem.column) == ("teachers", 3, "GS")
+    assert problem.value == "备注：周三请假"
+    assert "column GS (column 201)" in problem.en and "2 non-blank" in problem.en
+    assert "GS 列（第 201 列）" in problem.zh and "2 个非空单元格" in problem.zh
+    assert "GR" in problem.en and "GR" in problem.zh  # the last column that is read
+    # Only in the reader's memory: nothing right of the limit is kept.
+    from workbook.reader import _xlsx_sheets
+
+    sheets = _xlsx_sheets(path.read_bytes(), "wide.xlsx", Problems())
+    assert all(len(row) <= MAX_COLUMNS for s in sheets for _, row in s.rows)
+
+
+def test_cell_right_of_the_column_limit_in_a_csv_folder(tmp_path: Path) -> None:
+    folder = write_csv_folder(base_school(), tmp_path / "csv")
+    lines = (folder / "rooms.csv").read_text("utf-8-sig").splitlines()
+    lines[2] += "," * 250 + "far away"  # line 3: 5 columns, then 250 more: column 255, IU
+    (folder / "rooms.csv").write_text("\n".join(lines) + "\n", "utf-8-sig")
+    result = read_school(folder)
+    assert result.school == base_school()
+    [problem] = result.problems.items
+    assert (problem.code, problem.sheet, problem.row) == ("wb.cell.beyond_limit", "rooms.csv", 3)
+    assert problem.column == "IU" and problem.value == "far away"
+    assert "column 255" in problem.en and "1 non-blank" in problem.en
+
+
+def test_contract_column_right_of_the_limit_is_an_error(tmp_path: Path) -> None:
+    """Its data would silently become the column's default: refuse, name the column."""
+    from workbook.reader import MAX_COLUMNS
+
+    path = write_xlsx(base_school(), tmp_path / "moved.xlsx")
+    wb = load_workbook(path)
+    ws = wb["teachers"]
+    at = [c.value for c in ws[1]].index("max_per_week") + 1
+    moved = [ws.cell(row=row, column=at).value for row in range(1, ws.max_row + 1)]
+    ws.delete_cols(at)
+    for row, value in enumerate(moved, start=1):
+        ws.cell(row=row, column=MAX_COLUMNS + 3, value=value)
+    wb.save(path)
+    result = read_school(path)
+    assert result.school is None
+    [error] = result.problems.errors
+    assert error.code == "wb.column.beyond_limit"
+    assert (error.sheet, error.row, error.column, error.value) == (
+        "teachers",
+        1,
+        "GU",
+        "max_per_week",
+    )
+    assert "max_per_week" in error.en and "GR" in error.en and "GU" in error.zh
+
+
+def test_sheet_with_data_only_right_of_the_limit_says_why_it_is_empty(tmp_path: Path) -> None:
+    from workbook.reader import MAX_COLUMNS
+
+    wb = Workbook()
+    wb.active.title = "school"
+    wb.active.cell(row=1, column=MAX_COLUMNS + 1, value="school_id")
+    wb.active.cell(row=2, column=MAX_COLUMNS + 1, value="S1")
+    wb.save(tmp_path / "far.xlsx")
+    result = read_school(tmp_path / "far.xlsx")
+    assert result.school is None
+    assert [(p.code, p.sheet, p.row, p.column) for p in result.problems.items] == [
+        ("wb.file.no_data", None, None, None),
+        ("wb.cell.beyond_limit", "school", 1, "GS"),
+    ]
+
+
+def test_column_letters() -> None:
+    from workbook.reader import column_letter
+
+    assert [column_letter(n) for n in (1, 26, 27, 52, 200, 201, 702, 703, 16384)] == [
+        "A", "Z", "AA", "AZ", "GR", "GS", "ZZ", "AAA", "XFD",
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- a CSV folder on disk
+
+
+def test_csv_folder_over_the_total_limit_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_csv_folder(tiny_school(), tmp_path / "csv")
+    for name in ("notes1.csv", "notes2.csv"):
+        with open(folder / name, "wb") as fh:  # each within the per-file limit
+            fh.truncate(safety.MAX_FILE_BYTES - MIB)  # sparse: costs no disk
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    result = read_school(folder)
+    assert read == []  # refused on the files' sizes alone
+    [problem] = result.problems.items
+    assert problem.code == "wb.folder.too_big" and problem.file == str(folder)
+    assert f"above the limit of {safety.MAX_FOLDER_BYTES // MIB} MB" in problem.en
+    assert "98.0 MB" in problem.en and "98.0 MB" in problem.zh
+    assert result.school is None
+
+
+def test_csv_folder_with_too_many_files_is_refused(tmp_path: Path) -> None:
+    folder = write_csv_folder(tiny_school(), tmp_path / "csv")
+    for i in range(safety.MAX_FOLDER_FILES):
+        (folder / f"x{i}.csv").write_bytes(b"")
+    result = read_school(folder)
+    [problem] = result.problems.items
+    assert problem.code == "wb.folder.too_many" and problem.file == str(folder)
+    assert f"more than {safety.MAX_FOLDER_FILES}" in problem.en
+    # Exactly the limit is read (the extra sheets are empty and unknown).
+    for i in range(len(list(folder.iterdir())) - safety.MAX_FOLDER_FILES):
+        (folder / f"x{i}.csv").unlink()
+    assert len(list(folder.iterdir())) == safety.MAX_FOLDER_FILES
+    assert read_school(folder).school == tiny_school()

@@ -208,7 +208,7 @@ case(
         teachers=(T("T1"), T("T2"), T("T3", opt_in=False)), activities=(A("P", fixed_teacher="T3"),)
     ),
     make(activities=(A("P", fixed_teacher="T3"),)),
-    {"name": "活动P", "teacher": "T3"},
+    {"name": "活动P", "teacher": "老师T3"},
 )
 
 case(
@@ -339,7 +339,7 @@ case(
     "lock_slot",
     make(activities=(A("P", allowed_slots=_two),), locks=(Lock("P", slot_id="D3B"),)),
     make(activities=(A("P", allowed_slots=_two),), locks=(Lock("P", slot_id="D2A"),)),
-    {"n": 1, "activity": "P", "slot": "周三第2节"},
+    {"n": 1, "activity": "活动P", "slot": "周三第2节"},
     {"slot": "Wed period 2"},
 )
 
@@ -355,7 +355,7 @@ case(
         activities=(A("P", skill="x"),),
         locks=(Lock("P", teacher_id="T1"),),
     ),
-    {"n": 1, "activity": "P", "teacher": "老师T2"},
+    {"n": 1, "activity": "活动P", "teacher": "老师T2"},
 )
 
 
@@ -366,7 +366,8 @@ def test_every_reason_code_has_a_case() -> None:
         for key in TABLE
         if key.startswith("why.") and not key.startswith("why.rule_")
     }
-    assert codes - {"conflict", "none"} == set(CASES)
+    # "<code>_row": the same reason for a lock read from a workbook (see the row test).
+    assert {c for c in codes if not c.endswith("_row")} - {"conflict", "none"} == set(CASES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -443,7 +444,7 @@ def test_lock_and_daily_limit_conflict() -> None:
     assert {r.code for r in reasons} == {"rule_lock", "rule_teacher_day"}
     day = next(r for r in reasons if r.code == "rule_teacher_day")
     assert params(day) == {"teacher": "老师T1", "limit": 1}
-    assert "第1条锁定（basic:G）" in [r.message("zh") for r in reasons]
+    assert "第1条锁定（G班基础托管）" in [r.message("zh") for r in reasons]
     # Lock only the first session and the week has a schedule; nothing to explain.
     twin = make(groups=group, rooms=(room("H", home="G"),), locks=(replace(lock, session=1),))
     assert status(twin) in ("optimal", "feasible")
@@ -476,7 +477,8 @@ def test_two_classes_locked_to_one_teacher_at_one_slot() -> None:
         ),
     )
     (reason,) = _conflict(school)
-    assert reason.code == "rule_lock" and params(reason) == {"n": 2, "activity": "basic:G2"}
+    assert reason.code == "rule_lock" and params(reason) == {"n": 2, "activity": "G2班基础托管"}
+    assert params(reason, "en")["activity"] == "basic care of class G2"
 
 
 def test_fixed_teacher_against_a_locked_teacher() -> None:
@@ -570,3 +572,18 @@ def test_counting_reasons_only_for_infeasible_tiny_schools(school: School) -> No
 def test_counting_reasons_only_for_infeasible_shared_schools(school: School, cut: int) -> None:
     """The shared strategy's valid schools, sometimes with teachers removed so counts fail."""
     _never_a_false_alarm(replace(school, teachers=school.teachers[cut:]))
+
+
+def test_a_lock_read_from_a_workbook_is_named_by_its_sheet_row() -> None:
+    """Locks from a workbook carry their row: reasons cite "锁定表第7行", as Excel shows it."""
+    lock = Lock("P", slot_id="D3B", teacher_id="T2", row=7)
+    school = make(
+        teachers=(T("T1", "x"), T("T2"), T("T3")),
+        activities=(A("P", skill="x", allowed_slots=_two),),
+        locks=(lock,),
+    )
+    reasons = explain(school, time_limit=5)
+    assert {r.code for r in reasons} == {"lock_slot_row", "lock_teacher_row"}
+    for r in reasons:
+        zh, en = renders(r)
+        assert "锁定表第7行" in zh and "locks sheet row 7" in en and "活动P" in zh

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from dataclasses import replace
 
 from domain.school import (
     Activity,
@@ -796,6 +797,22 @@ def test_activity_lock_without_session_fixes_every_session() -> None:
     rows = solved(taught)
     assert teachers_of(rows, "P#1") == teachers_of(rows, "P#2") == {"T2"}
     flags(check(taught, retaught(rows, "P#2", "T2", "T1")), "lock", lock=1, activity="P")
+
+
+def test_partial_plan_lock_on_unstaffed_sessions_is_not_broken() -> None:
+    """A partial plan that could not staff a locked club lists it as unstaffed: the lock
+    is not broken by the club's absence (it is by the club held against it)."""
+    act = A("P", skill="x", sessions_per_week=2, allowed_slots=("D1A", "D2A"))
+    school = make(activities=(act,), locks=(Lock("P", teacher_id="T3"),), **LOCK_SCHOOL)
+    result = solve(school, replace(OPTS, partial=True))
+    assert result.schedule is not None and {u.activity_id for u in result.schedule.unstaffed} == {
+        "P"
+    }
+    rows = rows_of(result.schedule)
+    excused = {(u.activity_id, u.index) for u in result.schedule.unstaffed}
+    assert check(school, rows, excused) == []
+    # Without the list the club is missing, and so is what the lock fixed.
+    assert {v.rule for v in check(school, rows)} == {"missing", "lock"}
 
 
 def test_activity_lock_on_room() -> None:

@@ -427,3 +427,175 @@ def test_header_spellings_and_utf16_tab_csv(tmp_path: Path) -> None:
     result = read_school(folder)
     assert result.problems.items == []
     assert result.school == tiny_school()
+
+
+# ---------------------------------------------------------------- audit against the contract
+
+
+def test_rows_naming_no_activity_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    """The contract requires only `student_id` in enrolments and nothing in locks: a blank
+    activity is no error, but such a row means nothing, so it is left out, located."""
+    path = _edited(
+        tmp_path, {("enrolments", 3, "activity_id"): None, ("locks", 3, "activity_id"): None}
+    )
+    result = read_school(path)
+    assert result.problems.errors == []
+    found = {(p.code, p.sheet, p.row, p.column) for p in result.problems.warnings}
+    assert found == {
+        ("wb.row.no_activity", "enrolments", 3, "activity_id"),
+        ("wb.row.no_activity", "locks", 3, "activity_id"),
+    }
+    school = result.school
+    assert school is not None
+    assert [e.student_id for e in school.enrolments] == ["S001", "S003"]
+    assert [lk.activity_id for lk in school.locks] == ["A2", "basic:F12"]
+    for p in result.problems.warnings:
+        assert p.zh and p.en and p.zh != p.en
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sheets_without_an_activity_column_are_ignored_with_one_warning(
+    tmp_path: Path, lang: str
+) -> None:
+    school = base_school()
+    # Give the clubs an `enrolled` count, since their enrolment rows will not count.
+    school = replace(
+        school,
+        activities=tuple(replace(a, enrolled=a.enrolled or 3) for a in school.activities),
+    )
+    path = write_xlsx(school, tmp_path / "s.xlsx", lang=lang)
+    wb = load_workbook(path)
+    for key in ("enrolments", "locks"):
+        sheet = spec.SHEET_BY_KEY[key]
+        ws = wb[sheet.alias if lang == "zh" else key]
+        header = [c.value for c in ws[1]]
+        ws.delete_cols(header.index(sheet.column("activity_id").names()[lang == "zh"]) + 1)
+    wb.save(path)
+    result = read_school(path)
+    assert result.problems.errors == []
+    column = "活动编号" if lang == "zh" else "activity_id"
+    sheets = {k: spec.SHEET_BY_KEY[k].alias if lang == "zh" else k for k in ("enrolments", "locks")}
+    found = {(p.code, p.sheet, p.row, p.column) for p in result.problems.items}
+    assert found == {("wb.column.no_activity", sheets[k], 1, column) for k in sheets}
+    assert result.school is not None
+    assert result.school.enrolments == () and result.school.locks == ()
+
+
+def test_empty_unknown_sheets_warn_too(tmp_path: Path) -> None:
+    """Excel's default empty `Sheet1` is an unknown sheet like any other."""
+    path = write_xlsx(base_school(), tmp_path / "s.xlsx")
+    wb = load_workbook(path)
+    wb.create_sheet("Sheet1")
+    wb.save(path)
+    result = read_school(path)
+    assert [(p.code, p.sheet) for p in result.problems.items] == [("wb.sheet.unknown", "Sheet1")]
+    assert result.school == base_school()
+    folder = write_csv_folder(tiny_school(), tmp_path / "csv")
+    (folder / "notes.csv").write_bytes(b"")
+    result = read_school(folder)
+    assert [(p.code, p.sheet) for p in result.problems.items] == [("wb.sheet.unknown", "notes.csv")]
+    assert result.school == tiny_school()
+
+
+def test_headers_with_inner_spaces_and_line_breaks(tmp_path: Path) -> None:
+    """Alt+Enter inside a header cell, inner ASCII or full-width spaces: the header still
+    matches; a problem cites the header exactly as written."""
+    path = write_xlsx(base_school(), tmp_path / "s.xlsx", lang="zh")
+    wb = load_workbook(path)
+    ws = wb["教师"]
+    written = {"每日上限": "每日\n上限", "每周上限": "每 周　上限", "教师编号": " 教师 编号 *"}
+    for cell in ws[1]:
+        if cell.value in written:
+            cell.value = written[cell.value]
+    wb.save(path)
+    result = read_school(path)
+    assert result.problems.items == []
+    assert result.school == base_school()
+    per_day = next(c.column for c in ws[1] if c.value == "每日\n上限")
+    ws.cell(row=3, column=per_day).value = "两次"
+    wb.save(path)
+    [problem] = read_school(path).problems.items
+    assert (problem.code, problem.row, problem.column) == ("wb.cell.number", 3, "每日\n上限")
+    folder = write_csv_folder(tiny_school(), tmp_path / "csv")
+    (folder / "teachers.csv").write_text("teacher id,Name,max per_week\n1,赵老师,x\n", "utf-8")
+    [problem] = read_school(folder).problems.items
+    assert (problem.code, problem.row, problem.column) == ("wb.cell.number", 2, "max per_week")
+
+
+def test_every_sheet_keeps_its_header_names_apart() -> None:
+    """Header matching ignores spaces, `_` and `-`: no two columns of one sheet may then
+    read alike (nor two sheet names)."""
+    from compensation.evidence import EVIDENCE_SHEETS
+    from workbook.reader import _norm
+
+    for sheets in (spec.SHEETS, EVIDENCE_SHEETS):
+        names = [_norm(n) for s in sheets for n in (s.key, s.alias)]
+        assert len(names) == len(set(names))
+        for sheet in sheets:
+            owner: dict[str, str] = {}
+            for column in sheet.columns:
+                for name in column.names():
+                    assert owner.setdefault(_norm(name), column.key) == column.key, name
+
+
+def test_duplicate_sheet_is_an_error_and_says_so(tmp_path: Path) -> None:
+    folder = write_csv_folder(tiny_school(), tmp_path / "csv")
+    (folder / "教师.csv").write_bytes((folder / "teachers.csv").read_bytes())
+    result = read_school(folder)
+    [problem] = result.problems.items
+    assert problem.code == "wb.sheet.duplicate" and problem.severity == "error"
+    assert "ignored" not in problem.en and "忽略" not in problem.zh
+    assert "teachers.csv" in problem.en and "teachers.csv" in problem.zh
+
+
+def test_locks_remember_their_spreadsheet_row(tmp_path: Path) -> None:
+    """Excel row (a title row shifts it), CSV line; equality ignores it."""
+    school = base_school()
+    plain = read_school(write_xlsx(school, tmp_path / "en.xlsx")).school
+    titled = read_school(write_xlsx(school, tmp_path / "zh.xlsx", lang="zh", title=True)).school
+    folder = write_csv_folder(school, tmp_path / "csv")
+    text = (folder / "locks.csv").read_text("utf-8")
+    header, rest = text.split("\n", 1)
+    (folder / "locks.csv").write_text(f"{header}\n\n{rest}", "utf-8")  # a blank line
+    csv = read_school(folder).school
+    assert [lk.row for lk in plain.locks] == [2, 3, 4]
+    assert [lk.row for lk in titled.locks] == [3, 4, 5]
+    assert [lk.row for lk in csv.locks] == [3, 4, 5]
+    assert [lk.row for lk in school.locks] == [None, None, None]
+    assert plain == titled == csv == school
+    assert plain.locks == school.locks and hash(plain.locks[0]) == hash(school.locks[0])
+
+
+def test_lock_rows_change_neither_the_hash_nor_the_store(tmp_path: Path, new_store_url) -> None:
+    from store.db import init_db, make_engine, session_scope
+    from store.importer import import_paths
+    from store.schools import load_school, school_hash
+
+    school = base_school()
+    path = write_xlsx(school, tmp_path / "s.xlsx")
+    read = read_school(path).school
+    assert read.locks[0].row == 2
+    assert school_hash(read) == school_hash(school)
+    assert school_hash(replace(read, locks=read.locks[1:])) != school_hash(school)
+    engine = make_engine(new_store_url())
+    init_db(engine)
+    imported = import_paths(engine, [path])
+    assert imported.ok and imported.versions[0].content_hash == school_hash(school)
+    with session_scope(engine) as session:
+        stored = load_school(session, school.school_id)
+    assert stored == school and [lk.row for lk in stored.locks] == [None, None, None]
+    engine.dispose()
+
+
+def test_broken_locks_are_cited_by_their_sheet_row(tmp_path: Path) -> None:
+    """The checker names the locks sheet's row when the reader recorded it, else the
+    lock's position."""
+    from scheduler.check import check
+
+    read = read_school(write_xlsx(base_school(), tmp_path / "s.xlsx", title=True)).school
+    locks = [v for v in check(read, []) if v.rule == "lock"]
+    assert [dict(v.params)["row"] for v in locks] == [3, 4, 5]
+    assert locks[0].message("en") == "the lock on locks sheet row 3 (A2) is not respected"
+    assert "锁定表第3行" in locks[0].message("zh")
+    stored = [v for v in check(base_school(), []) if v.rule == "lock"]
+    assert stored[0].message("en") == "lock 1 (A2) is not respected"

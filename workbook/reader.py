@@ -17,8 +17,9 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from domain.problems import Problems
@@ -40,10 +41,13 @@ from workbook import cells, safety, spec
 from workbook.spec import Sheet
 
 # Per sheet: far beyond any school (a large one has ~20,000 enrolment rows), low enough
-# that a hostile sheet cannot exhaust memory. Cells right of MAX_COLUMNS are not read.
+# that a hostile sheet cannot exhaust memory. Cells right of MAX_COLUMNS are not read; the
+# first one that is not blank is reported (a warning; an error for a contract column's
+# header there), and at most MAX_KEPT_BEYOND of them are remembered per sheet.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_SCANNED_CELLS = 10_000_000  # cells openpyxl hands over, blank or not
+MAX_KEPT_BEYOND = 100
 
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, or an encrypted workbook
@@ -93,6 +97,36 @@ class ReadResult:
 
 
 @dataclass(frozen=True)
+class Beyond:
+    """Non-blank cells right of MAX_COLUMNS in one sheet, which are not read: the first
+    MAX_KEPT_BEYOND of them in reading order (row, 1-based column, value) and how many."""
+
+    kept: tuple[tuple[int, int, object], ...]
+    cells: int
+
+
+class _BeyondScan:
+    """Collects `Beyond` while rows are read; keeps at most MAX_KEPT_BEYOND cells."""
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[int, int, object]] = []
+        self.cells = 0
+
+    def see(self, number: int, row: Sequence[object]) -> None:
+        if len(row) <= MAX_COLUMNS:
+            return
+        for offset, value in enumerate(islice(row, MAX_COLUMNS, None)):
+            if cells.is_blank(value):
+                continue
+            self.cells += 1
+            if len(self.kept) < MAX_KEPT_BEYOND:
+                self.kept.append((number, MAX_COLUMNS + 1 + offset, value))
+
+    def result(self) -> Beyond | None:
+        return Beyond(tuple(self.kept), self.cells) if self.cells else None
+
+
+@dataclass(frozen=True)
 class RawSheet:
     """A sheet before parsing: its name as written and its numbered rows of raw cells."""
 
@@ -100,6 +134,7 @@ class RawSheet:
     stem: str  # the name that identifies the sheet (CSV file name without .csv)
     rows: list[tuple[int, tuple[object, ...]]]
     unreadable: bool = False  # its bytes could not be decoded (already reported)
+    beyond: Beyond | None = None  # cells right of MAX_COLUMNS (not in `rows`)
 
 
 # ---------------------------------------------------------------- loading
@@ -162,15 +197,18 @@ def _broken(exc: BaseException, file: str, problems: Problems) -> None:
 def _worksheet(ws, file: str, problems: Problems) -> RawSheet:
     """A worksheet's non-blank rows, within the sheet limits (else unreadable, reported)."""
     rows: list[tuple[int, tuple[object, ...]]] = []
+    beyond = _BeyondScan()
     scanned = 0
     for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
         scanned += len(row) + 1
-        if any(not cells.is_blank(v) for v in row):
-            rows.append((number, row[:MAX_COLUMNS]))
+        kept = row[:MAX_COLUMNS]
+        if any(not cells.is_blank(v) for v in kept):
+            rows.append((number, kept))
+        beyond.see(number, row)
         if scanned > MAX_SCANNED_CELLS or len(rows) > MAX_ROWS:
             _too_many_rows(ws.title, file, problems)
             return RawSheet(ws.title, ws.title, [], unreadable=True)
-    return RawSheet(ws.title, ws.title, rows)
+    return RawSheet(ws.title, ws.title, rows, beyond=beyond.result())
 
 
 def _too_many_rows(sheet: str, file: str, problems: Problems) -> None:
@@ -217,12 +255,15 @@ def decode_csv(data: bytes, file: str, sheet: str, problems: Problems) -> str | 
             return None
 
 
-def csv_rows(text: str, max_rows: int | None = None) -> list[tuple[int, tuple[object, ...]]]:
+def csv_rows(
+    text: str, max_rows: int | None = None, beyond: _BeyondScan | None = None
+) -> list[tuple[int, tuple[object, ...]]]:
     """Non-blank CSV records numbered by the line each one starts on (at most
     `max_rows` + 1, by default MAX_ROWS + 1: more means the sheet is over the limit).
 
-    A cell the product's own CSV export quoted against formula injection (`'=...`) reads
-    as it was before (workbook/safety.py).
+    Cells right of MAX_COLUMNS are left out (`beyond` collects the non-blank ones). A cell
+    the product's own CSV export quoted against formula injection (`'=...`) reads as it
+    was before (workbook/safety.py).
     """
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
@@ -230,8 +271,11 @@ def csv_rows(text: str, max_rows: int | None = None) -> list[tuple[int, tuple[ob
     rows: list[tuple[int, tuple[object, ...]]] = []
     start = 1
     for record in reader:
-        if any(not cells.is_blank(v) for v in record):
-            rows.append((start, tuple(safety.csv_unescape(v) for v in record[:MAX_COLUMNS])))
+        kept = record[:MAX_COLUMNS]
+        if beyond is not None:
+            beyond.see(start, record)
+        if any(not cells.is_blank(v) for v in kept):
+            rows.append((start, tuple(safety.csv_unescape(v) for v in kept)))
             if len(rows) > (MAX_ROWS if max_rows is None else max_rows):
                 break
         start = reader.line_num + 1
@@ -244,8 +288,9 @@ def _csv_sheets(
     sheets = []
     for name, data in files:
         text = decode_csv(data, file, name, problems)
+        beyond = _BeyondScan()
         try:
-            rows = csv_rows(text) if text is not None else []
+            rows = csv_rows(text, beyond=beyond) if text is not None else []
         except csv.Error as exc:  # e.g. a cell over the csv module's 128K-character limit
             problems.error("wb.file.csv_error", file=file, sheet=name, reason=_reason(exc))
             rows, text = [], None
@@ -256,7 +301,7 @@ def _csv_sheets(
             # Still counts as present, so no misleading "missing sheet" error follows.
             sheets.append(RawSheet(name, _stem(name), [], unreadable=True))
             continue
-        sheets.append(RawSheet(name, _stem(name), rows))
+        sheets.append(RawSheet(name, _stem(name), rows, beyond=beyond.result()))
     return sheets
 
 
@@ -268,8 +313,14 @@ def _is_csv(name: str) -> bool:
     return name.lower().endswith(".csv") and not name.startswith((".", "~$"))
 
 
+def _iter_folder_csv(folder: Path) -> Iterator[Path]:
+    return (p for p in folder.iterdir() if p.is_file() and _is_csv(p.name))
+
+
 def _folder_csv_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and _is_csv(p.name))
+    """The folder's CSV files, sorted; at most MAX_FOLDER_FILES + 1 (more: over the limit,
+    and a folder of a million files is not listed in full)."""
+    return sorted(islice(_iter_folder_csv(folder), safety.MAX_FOLDER_FILES + 1))
 
 
 def load_raw(source: Path, file: str, problems: Problems) -> tuple[list[RawSheet], bool]:
@@ -283,8 +334,7 @@ def load_raw(source: Path, file: str, problems: Problems) -> tuple[list[RawSheet
         if not files:
             problems.error("wb.file.no_csv", file=file)
             return [], False
-        sized = [p for p in files if safety.check_path_size(p, f"{file}/{p.name}", problems)]
-        if len(sized) < len(files):
+        if not safety.check_folder(files, file, problems):
             return [], False
         return _csv_sheets(((p.name, p.read_bytes()) for p in files), file, problems), True
     if not safety.check_path_size(source, file, problems):
@@ -298,11 +348,18 @@ def load_raw(source: Path, file: str, problems: Problems) -> tuple[list[RawSheet
 # ---------------------------------------------------------------- parsing
 
 
+# Removed from header and sheet names before matching: every space (ASCII, full-width,
+# no-break, and the line break Excel's Alt+Enter types inside a cell), `_` and `-`.
+_HEADER_GAPS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff_\-]+")
+
+
 def _norm(name: object) -> str:
-    """Header / sheet-name matching: case, surrounding (full-width) spaces and a trailing
-    required-marker `*` are ignored; `slot id` and `slot-id` read as `slot_id`."""
-    text = cells.strip(cells.fold(cells.as_text(name)).lower().rstrip("*"))
-    return re.sub(r"[\s\-]+", "_", text)
+    """Header / sheet-name matching: case, a trailing required-marker `*` and every space,
+    `_` and `-` inside or around the name are ignored, so `slot id`, `slot-id`, `Slot_ID`,
+    `max per_week` and a `每日` / `上限` split over two lines by Alt+Enter match `slot_id`,
+    `max_per_week` and `每日上限`. Problems still cite the header as written."""
+    text = _HEADER_GAPS.sub("", cells.fold(cells.as_text(name)).lower())
+    return text.rstrip("*")
 
 
 def _column_lookup(sheet: Sheet) -> dict[str, spec.Column]:
@@ -356,16 +413,82 @@ def _find_header(raw: RawSheet, sheet: Sheet) -> tuple[int, tuple[object, ...]] 
     return None
 
 
+def column_letter(number: int) -> str:
+    """A 1-based column number as Excel names it: 1 -> A, 27 -> AA, 201 -> GS."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _report_beyond(
+    raw: RawSheet,
+    ctx: _Ctx,
+    header_row: int | None = None,
+    lookup: dict[str, spec.Column] | None = None,
+    index: dict[str, int] | None = None,
+) -> None:
+    """Cells right of MAX_COLUMNS are not read: say so, where the first one is.
+
+    A contract column whose header sits there (and is not also within the limit) is an
+    error: its data would silently fall back to defaults. Otherwise one warning per sheet,
+    like an unknown column.
+    """
+    beyond = raw.beyond
+    if beyond is None:
+        return
+    limits = {"max_columns": MAX_COLUMNS, "last_letter": column_letter(MAX_COLUMNS)}
+    lost = [
+        (number, value)
+        for row, number, value in beyond.kept
+        if row == header_row
+        and lookup is not None
+        and _norm(value) in lookup
+        and lookup[_norm(value)].key not in (index or {})
+    ]
+    for number, value in lost:
+        text = cells.as_text(value)
+        ctx.problems.error(
+            "wb.column.beyond_limit",
+            file=ctx.file,
+            sheet=raw.name,
+            row=header_row,
+            column=column_letter(number),
+            value=text,
+            name=text,
+            letter=column_letter(number),
+            number=number,
+            **limits,
+        )
+    if lost:
+        return
+    row, number, value = beyond.kept[0]
+    ctx.problems.warning(
+        "wb.cell.beyond_limit",
+        file=ctx.file,
+        sheet=raw.name,
+        row=row,
+        column=column_letter(number),
+        value=_shown(value),
+        letter=column_letter(number),
+        number=number,
+        cells=beyond.cells,
+        **limits,
+    )
+
+
 def _parse_sheet(raw: RawSheet, sheet: Sheet, ctx: _Ctx) -> tuple[list[ParsedRow], SheetPlace]:
     found = _find_header(raw, sheet)
     if found is None:
-        if not raw.unreadable and (raw.rows or sheet.required):
+        if not raw.unreadable and (raw.rows or raw.beyond or sheet.required):
             ctx.problems.error(
                 "wb.header.missing",
                 file=ctx.file,
                 sheet=raw.name,
                 columns=", ".join(f"{c.key}/{c.alias}" for c in sheet.columns),
             )
+        _report_beyond(raw, ctx)
         return [], SheetPlace(raw.name, None, _fallback_headers(sheet, raw, {}))
     header_row, header = found
     lookup = _column_lookup(sheet)
@@ -386,6 +509,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, ctx: _Ctx) -> tuple[list[ParsedRow
         else:
             index[column.key] = i
             written[column.key] = text
+    _report_beyond(raw, ctx, header_row, lookup, index)
     headers = _fallback_headers(sheet, raw, written)
     for column in sheet.columns:
         if column.required and column.key not in index:
@@ -469,8 +593,8 @@ def parse_raw_sheets(
     for raw in raw_sheets:
         sheet = sheet_named(raw.stem, sheets)
         if sheet is None:
-            if raw.rows:
-                problems.warning("wb.sheet.unknown", file=file, sheet=raw.name, value=raw.name)
+            # Empty ones too (Excel's default `Sheet1`): the contract warns of every one.
+            problems.warning("wb.sheet.unknown", file=file, sheet=raw.name, value=raw.name)
             continue
         if sheet.key in found:
             problems.error(
@@ -484,6 +608,14 @@ def parse_raw_sheets(
         if sheet.required and sheet.key not in found:
             problems.error("wb.sheet.missing", file=file, name=f"{sheet.key} ({sheet.alias})")
     return TablesResult(tables, problems, found)
+
+
+def _no_data(raw_sheets: list[RawSheet], file: str, problems: Problems) -> None:
+    """Nothing to read: an error, and where cells right of the column limit were left."""
+    problems.error("wb.file.no_data", file=file)
+    ctx = _Ctx(file, problems)
+    for raw in raw_sheets:
+        _report_beyond(raw, ctx)
 
 
 def read_tables(
@@ -504,7 +636,7 @@ def read_tables(
     if not readable:
         return TablesResult({s.key: [] for s in sheets}, problems)
     if not any(raw.rows for raw in raw_sheets) and not problems.errors:
-        problems.error("wb.file.no_data", file=file)
+        _no_data(raw_sheets, file, problems)
         return TablesResult({s.key: [] for s in sheets}, problems)
     return parse_raw_sheets(raw_sheets, sheets, file, problems)
 
@@ -705,13 +837,15 @@ def _check_activities(result: TablesResult, ids: _Ids, ctx: _Ctx) -> None:
 
 
 def _check_days(prow: ParsedRow, allowed: list[ParsedRow] | None, ctx: _Ctx) -> None:
-    """Two sessions of one activity never share a day: sessions <= distinct days."""
+    """Two sessions of one activity never share a day: sessions <= distinct days, else a
+    warning (the schedule is impossible, but the data is well formed)."""
     spw = prow.values.get("sessions_per_week")
     if allowed is None or any(s.values.get("day") is None for s in allowed):
         return  # a slot's day is unreadable (reported there); do not guess
     days = {s.values["day"] for s in allowed}
     if isinstance(spw, int) and spw >= 1 and spw > len(days):
-        ctx.error(
+        # Consistent data that no schedule can meet: the scheduler reports it (exit 3).
+        ctx.warning(
             prow,
             "sessions_per_week",
             "wb.activity.too_few_days",
@@ -790,6 +924,12 @@ def _check_enrolments(rows: list[ParsedRow], ids: _Ids, ctx: _Ctx) -> None:
 
 
 def _check_locks(result: TablesResult, ids: _Ids, ctx: _Ctx) -> None:
+    """Errors: malformed cells, unknown ids, and a session that does not exist (`session`
+    above the activity's sessions or the class's basic slots, a basic lock's slot that is
+    not one of the class's basic slots): such a lock names nothing, so it could only be
+    ignored. Warnings: a lock that names a real session but can never hold (a slot the
+    activity may not use; a teacher who opted out, is unavailable then or lacks the
+    skill): the scheduler reports it as the reason no schedule exists (exit 3)."""
     rows = result.tables["locks"]
     _refs(rows, "slot_id", ids.slots, "wb.ref.slot", ctx)
     _refs(rows, "room_id", ids.rooms, "wb.ref.room", ctx)
@@ -811,10 +951,15 @@ def _check_locks(result: TablesResult, ids: _Ids, ctx: _Ctx) -> None:
                 ctx.error(prow, "activity_id", "wb.ref.group", aid, id=gid)
                 continue
             allowed = group.values.get("basic_slots") or ()
+            named = True
             if isinstance(session, int) and session > len(allowed):
                 ctx.error(prow, "session", "wb.lock.basic_session", session, count=len(allowed))
+                named = False
             if slot in (ids.slots or {}) and slot not in allowed:
                 ctx.error(prow, "slot_id", "wb.lock.basic_slot", slot, id=slot, group=gid)
+                named = False
+            if named:
+                _check_lock_teacher(prow, None, ids, ctx)
             continue
         if ids.activities is None:
             continue
@@ -825,17 +970,72 @@ def _check_locks(result: TablesResult, ids: _Ids, ctx: _Ctx) -> None:
         spw = activity.values.get("sessions_per_week")
         if isinstance(session, int) and isinstance(spw, int) and session > spw:
             ctx.error(prow, "session", "wb.lock.session", session, sessions=spw)
+            continue
         allowed = _allowed_slots(activity, result.tables["slots"], ids)
         if (
             allowed is not None
             and slot in ids.slots
             and slot not in {s.values["slot_id"] for s in allowed}
         ):
-            ctx.error(prow, "slot_id", "wb.lock.slot", slot, id=slot, activity=aid)
+            ctx.warning(prow, "slot_id", "wb.lock.slot", slot, id=slot, activity=aid)
+        _check_lock_teacher(prow, activity, ids, ctx)
+
+
+def _check_lock_teacher(prow: ParsedRow, activity: ParsedRow | None, ids: _Ids, ctx: _Ctx) -> None:
+    """A locked teacher who can never take the session: a warning, one reason."""
+    tid = prow.values.get("teacher_id")
+    teacher = (ids.teachers or {}).get(tid or "")
+    if teacher is None:
+        return  # blank, or unknown (reported)
+    t = teacher.values
+    slot = prow.values.get("slot_id")
+    skill = activity.values.get("skill") if activity is not None else None
+    fixed = activity.values.get("fixed_teacher") if activity is not None else None
+    if t.get("opt_in") is False:
+        code = "wb.lock.teacher_opted_out"
+    elif slot is not None and slot in (t.get("unavailable") or ()):
+        code = "wb.lock.teacher_unavailable"
+    elif skill and fixed != tid and skill not in (t.get("skills") or ()):
+        code = "wb.lock.teacher_unqualified"
+    else:
+        return
+    ctx.warning(prow, "teacher_id", code, tid, id=tid, slot=slot, skill=skill)
+
+
+def _skip_rows_naming_no_activity(result: TablesResult, key: str, ctx: _Ctx) -> None:
+    """The contract requires no `activity_id` in `enrolments` (only `student_id`) nor in
+    `locks`; but a row that names no activity cannot mean anything. Each such row is left
+    out with a warning at its cell; a sheet without the column, with one warning."""
+    rows, place = result.tables[key], result.found.get(key)
+    if not rows or place is None:
+        return
+    if "activity_id" not in place.columns:
+        column = spec.SHEET_BY_KEY[key].column("activity_id")
+        ctx.problems.warning(
+            "wb.column.no_activity",
+            file=ctx.file,
+            sheet=place.name,
+            row=place.header_row,
+            column=place.headers["activity_id"],
+            name=column.key,
+            alias=column.alias,
+            rows=len(rows),
+        )
+        result.tables[key] = []
+        return
+    kept = []
+    for prow in rows:
+        if prow.values.get("activity_id") is None:
+            ctx.warning(prow, "activity_id", "wb.row.no_activity")
+        else:
+            kept.append(prow)
+    result.tables[key] = kept
 
 
 def validate_tables(result: TablesResult, ctx: _Ctx) -> None:
     """Cross-row and cross-sheet rules of the contract, on the parsed tables."""
+    for key in ("enrolments", "locks"):
+        _skip_rows_naming_no_activity(result, key, ctx)
     t = result.tables
     ids = _Ids(
         slots=_ids(result, "slots", "slot_id", ctx),
@@ -892,7 +1092,9 @@ def build_school(tables: dict[str, list[ParsedRow]]) -> School:
         activities=tuple(Activity(**v) for v in vals("activities")),
         rooms=tuple(Room(**v) for v in vals("rooms")),
         enrolments=tuple(Enrolment(**v) for v in vals("enrolments")),
-        locks=tuple(Lock(**v) for v in vals("locks")),
+        # The source row travels with each lock so that problems can cite it; it takes
+        # no part in equality or the stored school.
+        locks=tuple(Lock(**r.values, row=r.row) for r in tables["locks"]),
     )
 
 
@@ -902,7 +1104,7 @@ def _school_result(
     if not readable:
         return ReadResult(None, problems, source)
     if not any(raw.rows for raw in raw_sheets) and not problems.errors:
-        problems.error("wb.file.no_data", file=file)
+        _no_data(raw_sheets, file, problems)
         return ReadResult(None, problems, source)
     result = parse_raw_sheets(raw_sheets, spec.SHEETS, file, problems)
     validate_tables(result, _Ctx(file, problems))
@@ -997,7 +1199,7 @@ def _is_school_csv_folder(folder: Path) -> bool:
     """A folder holding CSV files named after the school sheets (a county folder may hold
     other CSVs, such as a county summary)."""
     return folder.is_dir() and any(
-        sheet_named(_stem(p.name), spec.SHEETS) for p in _folder_csv_files(folder)
+        sheet_named(_stem(p.name), spec.SHEETS) for p in _iter_folder_csv(folder)
     )
 
 

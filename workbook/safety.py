@@ -1,6 +1,7 @@
 """Hostile files: limits on what comes in, inert text on what goes out.
 
-In: one byte limit per file, and checks of every zip archive (an .xlsx is one) before any
+In: one byte limit per file, the same count and total limits for a CSV folder on disk as
+for a zip, and checks of every zip archive (an .xlsx is one) before any
 parser opens it: entry count, unpacked size, compression ratio, unsafe entry names. Python's
 `zipfile` never inflates a member beyond its declared size (the CRC check fails first), so
 the declared sizes checked here bound what any later read can cost.
@@ -33,6 +34,9 @@ MIB = 2**20
 MAX_FILE_BYTES = 50 * MIB
 MAX_UNCOMPRESSED_BYTES = 50 * MIB  # an archive's members, unpacked, together
 MAX_MEMBERS = 200  # a school workbook has ~20 parts; a CSV zip 8 sheets
+# A folder of CSV files on disk is held to what a zip of them may unpack to.
+MAX_FOLDER_BYTES = MAX_UNCOMPRESSED_BYTES  # its CSV files together
+MAX_FOLDER_FILES = MAX_MEMBERS  # its CSV files
 MAX_RATIO = 100  # a real workbook part compresses ~10:1; zip bombs 1000:1 and more
 RATIO_FLOOR = MIB  # smaller members may compress as well as they like: they are harmless
 
@@ -67,6 +71,32 @@ def check_size(size: int, file: str, problems: Problems) -> bool:
 def check_path_size(path: Path, file: str, problems: Problems) -> bool:
     """`check_size` before reading a file from disk (a stat, not a read)."""
     return check_size(path.stat().st_size, file, problems)
+
+
+def check_folder(files: list[Path], folder: str, problems: Problems) -> bool:
+    """The CSV files of a folder on disk, before any is read (stats, not reads): at most
+    MAX_FOLDER_FILES of them (the caller lists at most one more), each within
+    MAX_FILE_BYTES, together within MAX_FOLDER_BYTES. False with the errors otherwise."""
+    if len(files) > MAX_FOLDER_FILES:
+        problems.error("wb.folder.too_many", file=folder, max_files=MAX_FOLDER_FILES)
+        return False
+    sizes = [p.stat().st_size for p in files]
+    # Every file over the limit is named, not just the first.
+    over = [
+        p
+        for p, size in zip(files, sizes, strict=True)
+        if not check_size(size, f"{folder}/{p.name}", problems)
+    ]
+    ok = not over
+    if ok and sum(sizes) > MAX_FOLDER_BYTES:
+        problems.error(
+            "wb.folder.too_big",
+            file=folder,
+            megabytes=_megabytes(sum(sizes)),
+            max_megabytes=MAX_FOLDER_BYTES // MIB,
+        )
+        return False
+    return ok
 
 
 def _declared_entries(data: bytes) -> tuple[int, int] | None:

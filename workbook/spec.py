@@ -179,14 +179,17 @@ ENROLMENTS = Sheet(
     (
         Column("student_id", "学生编号", ID, required=True),
         Column("group_id", "班级编号", ID),
-        Column("activity_id", "活动编号", ID, required=True),
+        # Not required by the contract: a row naming no activity is skipped with a warning.
+        Column("activity_id", "活动编号", ID),
     ),
 )
 LOCKS = Sheet(
     "locks",
     "锁定",
     (
-        Column("activity_id", "活动编号", ID, required=True),
+        # Nothing in locks is required by the contract: a row naming no activity is
+        # skipped with a warning (workbook/reader.py).
+        Column("activity_id", "活动编号", ID),
         Column("session", "第几次", INT),
         Column("slot_id", "时段编号", ID),
         Column("room_id", "场地编号", ID),

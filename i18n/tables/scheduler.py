@@ -121,6 +121,10 @@ TEXT = {
         "第{lock}条锁定（{activity}）没有被遵守",
         "lock {lock} ({activity}) is not respected",
     ),
+    "check.lock_row": (
+        "锁定表第{row}行的锁定（{activity}）没有被遵守",
+        "the lock on locks sheet row {row} ({activity}) is not respected",
+    ),
 }
 
 TEXT.update(
@@ -206,6 +210,14 @@ TEXT.update(
             "第{n}条锁定把{activity}锁在{slot}，但该时段不允许",
             "lock {n} puts {activity} at {slot}, which it may not use",
         ),
+        "why.lock_slot_row": (
+            "锁定表第{row}行把{activity}锁在{slot}，但该时段不允许",
+            "the lock on locks sheet row {row} puts {activity} at {slot}, which it may not use",
+        ),
+        "why.lock_teacher_row": (
+            "锁定表第{row}行指定{teacher}带{activity}，但该老师不能带（未参加、不可用或不具备技能）",
+            "the lock on locks sheet row {row} names {teacher} for {activity}, who cannot take it (opted out, unavailable or unqualified)",
+        ),
         "why.lock_teacher": (
             "第{n}条锁定指定{teacher}带{activity}，但该老师不能带（未参加、不可用或不具备技能）",
             "lock {n} names {teacher} for {activity}, who cannot take it (opted out, unavailable or unqualified)",
@@ -253,6 +265,10 @@ TEXT.update(
             "enrolled students cannot attend both: {names}",
         ),
         "why.rule_lock": ("第{n}条锁定（{activity}）", "lock {n} ({activity})"),
+        "why.rule_lock_row": (
+            "锁定表第{row}行的锁定（{activity}）",
+            "the lock on locks sheet row {row} ({activity})",
+        ),
         "why.rule_class": (
             "班级{group}每个时段只能参加一项",
             "class {group} attends one thing per slot",

@@ -61,6 +61,15 @@ TEXT = {
         "压缩包中的 {entry} 压缩比为 {ratio}:1（上限 {max_ratio}:1），像是“压缩炸弹”，拒绝读取",
         "the entry {entry} is compressed {ratio}:1 (limit {max_ratio}:1), like a zip bomb; refused",
     ),
+    "wb.folder.too_many": (
+        "文件夹中的 CSV 文件超过 {max_files} 个，拒绝读取",
+        "the folder holds more than {max_files} CSV files; refused",
+    ),
+    "wb.folder.too_big": (
+        "文件夹中的 CSV 文件合计 {megabytes} MB，超过上限 {max_megabytes} MB，拒绝读取",
+        "the folder's CSV files hold {megabytes} MB together, above the limit of "
+        "{max_megabytes} MB; refused",
+    ),
     "wb.zip.unsafe_path": (
         "压缩包中的 {entry} 路径不安全（含 .. 或绝对路径），拒绝读取",
         "the entry {entry} has an unsafe path (.. or an absolute path); refused",
@@ -87,8 +96,9 @@ TEXT = {
         "unknown sheet, ignored",
     ),
     "wb.sheet.duplicate": (
-        "工作表重复（已有 {first}），此表被忽略",
-        "duplicate sheet (already read {first}); this one is ignored",
+        "工作表重复：已有同一张表 {first}，无法确定以哪一张为准；请只保留一张（删除或合并另一张）",
+        "duplicate sheet: {first} is the same sheet, and it is unclear which one holds the "
+        "data; keep only one (delete or merge the other)",
     ),
     "wb.sheet.too_big": (
         "工作表过大（超过 {max_rows} 行或 {max_cells} 个单元格），拒绝读取",
@@ -110,9 +120,29 @@ TEXT = {
         "无法识别的列，已忽略",
         "unknown column, ignored",
     ),
+    "wb.column.no_activity": (
+        "缺少列 {alias}（{name}）：本表的 {rows} 行数据都没有指明活动，无法生效，已全部忽略",
+        "column {name} ({alias}) is missing: none of the sheet's {rows} data row(s) names an "
+        "activity, so they mean nothing and are all ignored",
+    ),
     "wb.column.duplicate": (
         "列重复（与列 {first} 含义相同）",
         "duplicate column (same meaning as column {first})",
+    ),
+    "wb.column.beyond_limit": (
+        "列 {name} 位于第 {letter} 列（第 {number} 列），超出读取范围（只读前 {max_columns} 列，"
+        "到 {last_letter} 列为止），该列的数据不会被读取；请把它移到 {last_letter} 列或更左边",
+        "the column {name} is in column {letter} (column {number}), beyond the "
+        "{max_columns} columns that are read (up to {last_letter}), so its data would not be "
+        "read; move it to column {last_letter} or further left",
+    ),
+    "wb.cell.beyond_limit": (
+        "此单元格位于第 {letter} 列（第 {number} 列），超出读取范围（只读前 {max_columns} 列，"
+        "到 {last_letter} 列为止）：本工作表中 {last_letter} 列右边的 {cells} 个非空单元格"
+        "均已忽略；如其中有需要的数据，请移到左边",
+        "this cell is in column {letter} (column {number}), beyond the {max_columns} "
+        "columns that are read (up to {last_letter}): the {cells} non-blank cell(s) right "
+        "of column {last_letter} in this sheet are ignored; move any data you need to the left",
     ),
     # --- cells
     "wb.cell.required": ("必填项为空", "required cell is blank"),
@@ -159,6 +189,10 @@ TEXT = {
         "{item} appears twice in the list; kept once",
     ),
     "wb.value.below_one": ("至少应为 1", "must be at least 1"),
+    "wb.row.no_activity": (
+        "此行没有填写活动编号，不指向任何活动，已跳过",
+        "no activity on this row, so it means nothing; the row is skipped",
+    ),
     # --- ids and references
     "wb.id.duplicate": (
         "编号 {id} 重复（第 {first} 行已使用）",
@@ -230,9 +264,10 @@ TEXT = {
         "enrolled differs from the {count} students in the enrolments sheet; the enrolments win",
     ),
     "wb.activity.too_few_days": (
-        "每周 {sessions} 次无法安排：同一活动每天最多一次，而可选时段只分布在 {days} 天",
+        "每周 {sessions} 次无法安排：同一活动每天最多一次，而可选时段只分布在 {days} 天；"
+        "不改正则排不出课表",
         "{sessions} sessions a week cannot be scheduled: an activity meets at most once a "
-        "day and its allowed slots fall on {days} days",
+        "day and its allowed slots fall on {days} days; no schedule exists until this changes",
     ),
     "wb.activity.no_room_type": (
         "场地表中没有类型为 {type} 的场地",
@@ -263,8 +298,24 @@ TEXT = {
         "session is above the class's number of basic slots {count}",
     ),
     "wb.lock.slot": (
-        "时段 {id} 不在活动 {activity} 的可选时段中",
-        "slot {id} is not among the allowed slots of activity {activity}",
+        "时段 {id} 不在活动 {activity} 的可选时段中，此锁定无法满足，不改正则排不出课表",
+        "slot {id} is not among the allowed slots of activity {activity}: the lock cannot "
+        "hold, and no schedule exists until this changes",
+    ),
+    "wb.lock.teacher_opted_out": (
+        "锁定的教师 {id} 未自愿参加课后服务，此锁定无法满足，不改正则排不出课表",
+        "the locked teacher {id} has opted out: the lock cannot hold, and no schedule "
+        "exists until this changes",
+    ),
+    "wb.lock.teacher_unavailable": (
+        "锁定的教师 {id} 在时段 {slot} 不可用，此锁定无法满足，不改正则排不出课表",
+        "the locked teacher {id} is unavailable at slot {slot}: the lock cannot hold, and "
+        "no schedule exists until this changes",
+    ),
+    "wb.lock.teacher_unqualified": (
+        "锁定的教师 {id} 没有此活动所需的技能 {skill}，此锁定无法满足，不改正则排不出课表",
+        "the locked teacher {id} lacks the skill {skill} this activity needs: the lock "
+        "cannot hold, and no schedule exists until this changes",
     ),
     "wb.lock.basic_slot": (
         "时段 {id} 不是班级 {group} 的基础托管时段",

@@ -1,4 +1,4 @@
-"""Regenerate the broken-workbook corpus: `uv run python tests/corpus/make_broken.py`.
+"""Regenerate the workbook corpora: `uv run python tests/corpus/make_broken.py`.
 
 Each input starts from the small valid school of tests/workbook_helpers.py, written by
 workbook.writer and then broken in one place with openpyxl (or byte edits for CSV).
@@ -6,6 +6,11 @@ workbook.writer and then broken in one place with openpyxl (or byte edits for CS
 {"sheet": sheet or CSV file name as written, "row": spreadsheet row, "column": header as
 written, "code": problem code}; null where the problem has no such location (a missing
 sheet, an unreadable file). Every input must make `afterschool validate` exit with 2.
+
+`impossible/` holds well-formed workbooks that no schedule can satisfy (they start from
+a variant of that school which does schedule): `afterschool validate` exits 0 with the
+warning `code` at the cell, and `afterschool schedule` exits 3 naming `reason` (a
+`why.<reason>` of scheduler/explain.py).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -23,11 +28,13 @@ from openpyxl import Workbook, load_workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/, for workbook_helpers
 
+from domain.school import Lock, Room  # noqa: E402
 from workbook import spec  # noqa: E402
 from workbook.writer import write_csv_folder, write_xlsx  # noqa: E402
 from workbook_helpers import base_school  # noqa: E402
 
 OUT = HERE / "broken"
+IMPOSSIBLE_OUT = HERE / "impossible"
 
 Edit = Callable[[Workbook], None]
 
@@ -387,14 +394,6 @@ CASES = (
         "wb.value.below_one",
     ),
     case(
-        "too_few_days",
-        put("activities", 3, "sessions_per_week", 4),
-        "activities",
-        3,
-        "sessions_per_week",
-        "wb.activity.too_few_days",
-    ),
-    case(
         "lock_session_above",
         put("locks", 2, "session", 3),
         "locks",
@@ -409,14 +408,6 @@ CASES = (
         4,
         "session",
         "wb.lock.basic_session",
-    ),
-    case(
-        "lock_slot_not_allowed",
-        put("locks", 2, "slot_id", "M1"),
-        "locks",
-        2,
-        "slot_id",
-        "wb.lock.slot",
     ),
     case(
         "basic_lock_slot_not_basic",
@@ -476,16 +467,112 @@ CASES = (
 )
 
 
-def _write_case(c: Case, base: dict[tuple[str, bool], Path]) -> dict:
+# Consistent data that no schedule can meet: a warning from `validate`, exit 3 and the
+# reason from `schedule`. Rows of the feasible school are those of the base school (its
+# extra room is the last row of rooms, which no case touches).
+IMPOSSIBLE = (
+    case(
+        "too_few_days",
+        (
+            put("activities", 3, "sessions_per_week", 3),
+            put("activities", 3, "allowed_slots", "M2;W2"),
+        ),
+        "activities",
+        3,
+        "sessions_per_week",
+        "wb.activity.too_few_days",
+        extra={"reason": "too_few_days"},
+    ),
+    case(
+        "zh_title_too_few_days",
+        put("activities", 4, "sessions_per_week", 4),
+        "activities",
+        4,
+        "sessions_per_week",
+        "wb.activity.too_few_days",
+        lang="zh",
+        title=True,
+        extra={"reason": "too_few_days"},
+    ),
+    case(
+        "lock_slot_not_allowed",
+        put("locks", 2, "slot_id", "M1"),
+        "locks",
+        2,
+        "slot_id",
+        "wb.lock.slot",
+        extra={"reason": "lock_slot"},
+    ),
+    case(
+        "lock_teacher_unavailable",
+        put("teachers", 3, "unavailable", "M2"),
+        "locks",
+        2,
+        "teacher_id",
+        "wb.lock.teacher_unavailable",
+        extra={"reason": "lock_teacher"},
+    ),
+    case(
+        "lock_teacher_unqualified",
+        put("locks", 2, "teacher_id", "007"),
+        "locks",
+        2,
+        "teacher_id",
+        "wb.lock.teacher_unqualified",
+        extra={"reason": "lock_teacher"},
+    ),
+    case(
+        "lock_teacher_opted_out",
+        (put("teachers", 4, "opt_in", "no"), put("locks", 2, "teacher_id", "T3")),
+        "locks",
+        2,
+        "teacher_id",
+        "wb.lock.teacher_opted_out",
+        extra={"reason": "lock_teacher"},
+    ),
+    case(
+        "basic_lock_teacher_unavailable",
+        put("locks", 3, "teacher_id", "007"),
+        "locks",
+        3,
+        "teacher_id",
+        "wb.lock.teacher_unavailable",
+        extra={"reason": "lock_teacher"},
+    ),
+    case(
+        "fixed_teacher_opted_out",
+        put("teachers", 2, "opt_in", "no"),
+        "activities",
+        2,
+        "fixed_teacher",
+        "wb.activity.fixed_opted_out",
+        extra={"reason": "fixed_opted_out"},
+    ),
+)
+
+
+def feasible_school():
+    """The base school made schedulable: the multi-grade class F12 gets its own home room
+    (the base school locks it into class 101's room at the slot 101 uses it)."""
+    school = base_school()
+    return replace(
+        school,
+        rooms=(*school.rooms, Room("F12R", "复式班教室", "classroom", 30, "F12")),
+        locks=(*school.locks[:2], Lock("basic:F12", 1, None, "F12R", None)),
+    )
+
+
+def _write_case(c: Case, base: dict[tuple[str, bool], Path], out: Path = OUT) -> dict:
     wb = load_workbook(base[(c.lang, c.title)])
     for edit in c.edits:
         edit(wb)
-    wb.save(OUT / f"{c.name}.xlsx")
+    wb.save(out / f"{c.name}.xlsx")
     return {
         "sheet": _sheet_name(c.sheet, c.lang) if c.sheet else None,
         "row": c.row,
         "column": _header(c.sheet, c.column, c.lang) if c.column else None,
         "code": c.code,
+        **c.extra,
     }
 
 
@@ -556,26 +643,42 @@ def _csv_cases() -> dict[str, dict]:
     return expected
 
 
+def _write_expected(out: Path, expected: dict[str, dict]) -> None:
+    (out / "expected.json").write_text(
+        json.dumps(dict(sorted(expected.items())), ensure_ascii=False, indent=1) + "\n", "utf-8"
+    )
+
+
 def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    for out in (OUT, IMPOSSIBLE_OUT):
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
     expected: dict[str, dict] = {}
+    impossible: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        langs = [(lang, title) for lang in ("en", "zh") for title in (False, True)]
         base = {
             (lang, title): write_xlsx(base_school(), tmp / f"{lang}_{title}.xlsx", lang, title)
-            for lang in ("en", "zh")
-            for title in (False, True)
+            for lang, title in langs
+        }
+        feasible = {
+            (lang, title): write_xlsx(
+                feasible_school(), tmp / f"ok_{lang}_{title}.xlsx", lang, title
+            )
+            for lang, title in langs
         }
         for c in CASES:
             expected[f"{c.name}.xlsx"] = _write_case(c, base)
+        for c in IMPOSSIBLE:
+            impossible[f"{c.name}.xlsx"] = _write_case(c, feasible, IMPOSSIBLE_OUT)
         expected.update(_unreadable(tmp))
     expected.update(_csv_cases())
-    (OUT / "expected.json").write_text(
-        json.dumps(dict(sorted(expected.items())), ensure_ascii=False, indent=1) + "\n", "utf-8"
-    )
+    _write_expected(OUT, expected)
+    _write_expected(IMPOSSIBLE_OUT, impossible)
     print(f"wrote {len(expected)} broken inputs to {OUT}")
+    print(f"wrote {len(impossible)} impossible inputs to {IMPOSSIBLE_OUT}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain.school import Activity, Group, Room, School, SchoolInfo, Slot, Teacher
+from domain.school import (
+    Activity,
+    Enrolment,
+    Group,
+    Lock,
+    Room,
+    School,
+    SchoolInfo,
+    Slot,
+    Teacher,
+)
 
 
 def grid(days: int = 5, periods: int = 2) -> tuple[Slot, ...]:
@@ -52,3 +62,48 @@ def small_school() -> School:
 
 def with_(school: School, **parts) -> School:
     return replace(school, **parts)
+
+
+# --- Tiny schools: one rule at a time (tests/test_scheduler_rules.py, ..._explain.py) ---
+
+# Three days, two slots a day: D1A D1B D2A D2B D3A D3B, all of kind `any`.
+TIMES = {"A": ("16:00", "16:45"), "B": ("17:00", "17:45")}
+SLOTS = tuple(
+    Slot(f"D{d}{p}", d, start, end, "any") for d in (1, 2, 3) for p, (start, end) in TIMES.items()
+)
+
+
+def T(tid: str, *skills: str, **kw) -> Teacher:
+    return Teacher(tid, f"老师{tid}", skills=skills, **kw)
+
+
+def A(aid: str, **kw) -> Activity:
+    kw.setdefault("category", "arts")
+    kw.setdefault("enrolled", 10)
+    return Activity(aid, f"活动{aid}", **kw)
+
+
+def room(rid: str, capacity: int = 40, type: str = "classroom", home: str | None = None) -> Room:
+    return Room(rid, f"场地{rid}", type, capacity, home)
+
+
+def make(
+    teachers: tuple[Teacher, ...] = (T("T1"), T("T2"), T("T3")),
+    groups: tuple[Group, ...] = (),
+    activities: tuple[Activity, ...] = (),
+    rooms: tuple[Room, ...] = (room("R1"),),
+    enrolments: tuple[Enrolment, ...] = (),
+    locks: tuple[Lock, ...] = (),
+    slots: tuple[Slot, ...] = SLOTS,
+    ratio: int = 45,
+) -> School:
+    return School(
+        SchoolInfo("S", "测试学校", ratio=ratio),
+        slots,
+        teachers,
+        groups,
+        activities,
+        rooms,
+        enrolments,
+        locks,
+    )

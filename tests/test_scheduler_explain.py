@@ -19,57 +19,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_scheduler_property import SETTINGS, tiny_schools
 
-from domain.school import Activity, Group, Lock, Room, School, SchoolInfo, Slot, Teacher
+from domain.school import Group, Lock, School
 from i18n import TABLE
 from scheduler.explain import Bilingual, Reason, conflicting_rules, counting_checks, explain
 from scheduler.solve import SolveOptions, solve
+from school_builders import A, T, make, room
 from strategies import schools
 
 OPTS = SolveOptions(time_limit=5, seed=0, workers=1)
 EXPLAIN_LIMIT = 5.0
 
-# Three days, two periods a day: D1A D1B D2A D2B D3A D3B, all of kind `any`.
-TIMES = {"A": ("16:00", "16:45"), "B": ("17:00", "17:45")}
-SLOTS = tuple(
-    Slot(f"D{d}{p}", d, start, end, "any") for d in (1, 2, 3) for p, (start, end) in TIMES.items()
-)
-
-
-def T(tid: str, *skills: str, **kw) -> Teacher:
-    return Teacher(tid, f"老师{tid}", skills=skills, **kw)
-
-
-def A(aid: str, **kw) -> Activity:
-    kw.setdefault("category", "arts")
-    kw.setdefault("enrolled", 10)
-    return Activity(aid, f"活动{aid}", **kw)
-
-
-def room(rid: str, capacity: int = 40, type: str = "classroom", home: str | None = None) -> Room:
-    return Room(rid, f"场地{rid}", type, capacity, home)
-
 
 def basic(gid: str, *slots: str, students: int = 30) -> Group:
     return Group(gid, (1,), students, slots, students)
-
-
-def make(
-    teachers: tuple[Teacher, ...] = (T("T1"), T("T2"), T("T3")),
-    groups: tuple[Group, ...] = (),
-    activities: tuple[Activity, ...] = (),
-    rooms: tuple[Room, ...] = (room("R1"),),
-    locks: tuple[Lock, ...] = (),
-) -> School:
-    return School(
-        SchoolInfo("S", "测试学校", ratio=45),
-        SLOTS,
-        teachers,
-        groups,
-        activities,
-        rooms,
-        (),
-        locks,
-    )
 
 
 def status(school: School) -> str:

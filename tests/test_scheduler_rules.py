@@ -14,64 +14,18 @@ from collections import Counter
 from dataclasses import replace
 
 from domain.school import (
-    Activity,
     Enrolment,
     Group,
     Lock,
-    Room,
     School,
-    SchoolInfo,
     Slot,
-    Teacher,
 )
 from scheduler.check import Violation, check, rows_of
 from scheduler.solve import SolveOptions, solve
+from school_builders import A, T, make, room
 
 OPTS = SolveOptions(time_limit=5, seed=0, workers=1)
 Rows = list[dict[str, str]]
-
-# Three days, two slots a day: D1A D1B D2A D2B D3A D3B, all of kind `any`.
-TIMES = {"A": ("16:00", "16:45"), "B": ("17:00", "17:45")}
-SLOTS = tuple(
-    Slot(f"D{d}{p}", d, start, end, "any") for d in (1, 2, 3) for p, (start, end) in TIMES.items()
-)
-
-
-def T(tid: str, *skills: str, **kw) -> Teacher:
-    return Teacher(tid, f"老师{tid}", skills=skills, **kw)
-
-
-def A(aid: str, **kw) -> Activity:
-    kw.setdefault("category", "arts")
-    kw.setdefault("enrolled", 10)
-    return Activity(aid, f"活动{aid}", **kw)
-
-
-def room(rid: str, capacity: int = 40, type: str = "classroom", home: str | None = None) -> Room:
-    return Room(rid, f"场地{rid}", type, capacity, home)
-
-
-def make(
-    teachers: tuple[Teacher, ...] = (T("T1"), T("T2"), T("T3")),
-    groups: tuple[Group, ...] = (),
-    activities: tuple[Activity, ...] = (),
-    rooms: tuple[Room, ...] = (room("R1"),),
-    enrolments: tuple[Enrolment, ...] = (),
-    locks: tuple[Lock, ...] = (),
-    slots: tuple[Slot, ...] = SLOTS,
-    ratio: int = 45,
-) -> School:
-    return School(
-        SchoolInfo("S", "测试学校", ratio=ratio),
-        slots,
-        teachers,
-        groups,
-        activities,
-        rooms,
-        enrolments,
-        locks,
-    )
-
 
 # --- helpers ----------------------------------------------------------------------------
 

@@ -20,13 +20,12 @@ JOB_KEY = "_solver_job"
 Work = Callable[[Callable[[Progress], None], threading.Event], dict[str, Any]]
 
 
-@dataclass
-class Job:
-    kind: str  # "solve", "pin" or "repair"
-    school_id: str
-    school_version_id: int
+@dataclass(kw_only=True)
+class BackgroundJob:
+    """What every background run shares: its progress events, a stop flag, its outcome."""
+
     stop: threading.Event = field(default_factory=threading.Event)
-    events: list[Progress] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
     outcome: dict[str, Any] | None = None
     started: float = field(default_factory=time.perf_counter)
     thread: threading.Thread | None = None
@@ -38,6 +37,15 @@ class Job:
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
+
+
+@dataclass
+class Job(BackgroundJob):
+    """A solve, pin or repair of one school (its events are solver `Progress`)."""
+
+    kind: str  # "solve", "pin" or "repair"
+    school_id: str
+    school_version_id: int
 
     def best(self) -> tuple[float | None, float | None]:
         """The latest objective and bound seen so far."""

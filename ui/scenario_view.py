@@ -15,9 +15,8 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,6 +35,7 @@ from scenarios.pipeline import (
 )
 from scenarios.report import col, fmt, write_compare_report
 from store.db import PROJECT_ROOT, database_url
+from ui.jobs import BackgroundJob
 from workbook.safety import csv_unescape_dict
 
 JOB_KEY = "_scenario_job"
@@ -134,24 +134,13 @@ class Stopped(Exception):
 
 
 @dataclass
-class ScenarioJob:
+class ScenarioJob(BackgroundJob):
+    """A scenario run over the county (its events are per-school `Event`s)."""
+
     scenario: Scenario
     folder: Path
     only: tuple[str, ...] = ()  # school ids; empty: the whole county
     evidence: Path | None = None  # quality evidence (workbook or CSV folder); None: neutral
-    stop: threading.Event = field(default_factory=threading.Event)
-    events: list[Event] = field(default_factory=list)
-    outcome: dict[str, Any] | None = None
-    started: float = field(default_factory=time.perf_counter)
-    thread: threading.Thread | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.outcome is not None
-
-    @property
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
 
 
 def start(job: ScenarioJob, county: Path, lang: str, workers: int = 2) -> ScenarioJob:

@@ -15,9 +15,11 @@ from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.problems import Problems
 from domain.schedule import SCHEDULE_COLUMNS, Schedule
 from domain.school import School, minutes, parse_basic_activity_id
 from i18n import t
+from workbook.reader import decode_csv
 from workbook.safety import csv_unescape_dict
 
 
@@ -56,16 +58,14 @@ class Session:
 
 
 def read_schedule_csv(path: Path | str) -> list[dict[str, str]]:
-    """Rows of a schedule file: UTF-8 with or without BOM, or GB18030/GBK (the file
-    re-saved by Excel on Chinese Windows). ValueError names the bad byte otherwise."""
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ValueError(f"neither UTF-8 nor GB18030: {utf8_error}") from None
+    """Rows of a schedule file, decoded as the reader decodes CSV sheets: UTF-8 with or
+    without BOM, GB18030/GBK (the file re-saved by Excel on Chinese Windows), UTF-16 with
+    a BOM. ValueError, naming the line and the bad byte, otherwise."""
+    path = Path(path)
+    problems = Problems()
+    text = decode_csv(path.read_bytes(), str(path), path.name, problems)
+    if text is None:
+        raise ValueError(problems.items[0].render())
     return [csv_unescape_dict(row) for row in csv.DictReader(io.StringIO(text, newline=""))]
 
 
@@ -379,6 +379,7 @@ def _check_locks(
     out: list[Violation],
     excused: Set[tuple[str, int]] = frozenset(),
 ) -> None:
+    expected = _expected(school)
     for n, lk in enumerate(school.locks, start=1):
         mine = [s for s in sessions if s.activity_id == lk.activity_id]
         gid = parse_basic_activity_id(lk.activity_id)
@@ -391,7 +392,7 @@ def _check_locks(
         if not targets:
             # A lock that names no session fixes nothing; one whose sessions a partial plan
             # declared unstaffed is not broken by their absence.
-            if _lock_targets(school, lk) - excused:
+            if _lock_targets(expected, lk) - excused:
                 out.append(_lock_violation(n, lk))
             continue
         for s in targets:
@@ -404,9 +405,9 @@ def _check_locks(
                 out.append(_lock_violation(n, lk))
 
 
-def _lock_targets(school: School, lk) -> set[tuple[str, int]]:
-    """The (activity, session) pairs the contract says this lock fixes (maybe none)."""
-    expected = _expected(school)
+def _lock_targets(expected: dict, lk) -> set[tuple[str, int]]:
+    """The (activity, session) pairs of `expected` (`_expected(school)`) the contract says
+    this lock fixes (maybe none)."""
     if parse_basic_activity_id(lk.activity_id) is not None and lk.slot_id is not None:
         return {
             (aid, i)

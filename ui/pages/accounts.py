@@ -96,9 +96,11 @@ def add_account(first: bool) -> None:
         return
     if not run(lambda s: add_user(s, username, name, role, password, school)):
         return
+    name = username.strip()
     if first:
-        done(tr("ui.accounts.first_done", username=username.strip()))
-    done(tr("accounts.added", username=username.strip(), role=tr(f"role.{role}")))
+        done(tr("ui.accounts.first_done", username=name))
+    else:
+        done(tr("accounts.added", username=name, role=tr(f"role.{role}")))
 
 
 def school_picker(needs: bool | None) -> str | None:

@@ -16,6 +16,7 @@ sum and is reported term by term.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise, product
@@ -518,17 +519,22 @@ def count_table(b: Built, t: Teacher, dev: cp_model.IntVar, share: int) -> None:
     """Sessions per slot length as integers, tied to the deviation by a table."""
     m, inst = b.model, b.inst
     by_len: dict[int, list] = {}
+    slots_of_len: Counter = Counter()  # a teacher holds one session a slot (rule 2)
     for s in inst.slots:
-        by_len.setdefault(inst.length(s), []).extend(b.teacher_vars(t.teacher_id, s))
+        tv = b.teacher_vars(t.teacher_id, s)
+        if tv:
+            by_len.setdefault(inst.length(s), []).extend(tv)
+            slots_of_len[inst.length(s)] += 1
     lens = sorted(by_len)
+    most = {L: min(t.max_per_week, slots_of_len[L]) for L in lens}
     counts = []
     for length in lens:
-        c = m.NewIntVar(0, min(t.max_per_week, len(by_len[length])), f"n[{t.teacher_id},{length}]")
+        c = m.NewIntVar(0, most[length], f"n[{t.teacher_id},{length}]")
         m.Add(c == sum(by_len[length]))
         counts.append(c)
 
     rows = []
-    for combo in product(*[range(len(by_len[L]) + 1) for L in lens]):
+    for combo in product(*[range(most[L] + 1) for L in lens]):
         if sum(combo) <= t.max_per_week:
             load = sum(L * n for L, n in zip(lens, combo, strict=True))
             rows.append([*combo, abs(load - share)])

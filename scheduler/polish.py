@@ -14,17 +14,34 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from scheduler.clock import Deadline
 from scheduler.model import Built, fair_shares, fairness_set
 
 BASIC = ""  # as scheduler.warmstart.BASIC
 Key = tuple[str, str]  # (activity or BASIC, slot)
+# Candidate moves looked at before the search stops (a count, not a clock, so the result
+# stays the same on every run). The benchmark and sample schools finish within a tenth of
+# it; a school where every teacher may take every session (a high school's self-study) can
+# ask for 3-cycles by the billion, which no hint is worth waiting for.
+STEP_BUDGET = 3_000_000
+
+
+class _OutOfSteps(Exception):
+    """The step budget or the deadline is spent: stop with the week as it is (valid)."""
 
 
 class Polisher:
     def __init__(
-        self, built: Built, staff: dict[Key, list[str]], pinned: set, placement=None
+        self,
+        built: Built,
+        staff: dict[Key, list[str]],
+        pinned: set,
+        placement=None,
+        budget: int = STEP_BUDGET,
+        deadline: Deadline | None = None,
     ) -> None:
         inst = built.inst
+        self.steps, self.budget, self.deadline = 0, budget, deadline
         self.built, self.inst, self.staff, self.pinned = built, inst, staff, pinned
         self.placement = placement  # scheduler.warmstart.Placement: lets clubs change slot
         self.w = built.weights
@@ -108,6 +125,7 @@ class Polisher:
 
     def delta(self, move: list[tuple[str, str, str, int]]) -> int:
         """Change of the objective if the move (teacher, activity, slot, +1/-1)* is made."""
+        self.step()
         w = self.w
         dload: dict[str, int] = {}
         dday: dict[tuple[str, int], int] = {}
@@ -148,6 +166,14 @@ class Polisher:
         for _t, aid, s, sign in move:
             if sign > 0 and aid != BASIC and s not in self.placement.held[aid]:
                 self.placement.add(aid, s)
+
+    def step(self, n: int = 1) -> None:
+        """Count n looked-at candidates; stop the search when the budget or time is spent."""
+        self.steps += n
+        if self.steps > self.budget:
+            raise _OutOfSteps
+        if self.deadline is not None and self.steps % 1024 < n and self.deadline.passed():
+            raise _OutOfSteps
 
     def _spread_change(self, changed: list[tuple[str, int]]) -> int:
         hi, lo = self.hi_lo
@@ -330,6 +356,7 @@ class Polisher:
         best: tuple[int, list] | None = None
         ts = self.staff[aid, s]
         la = self.length[s]
+        direct = set(self.cands[aid, s])
         for b in self.cands[aid, s]:
             if b == a or b in ts:
                 continue
@@ -341,9 +368,12 @@ class Polisher:
                 lb = self.length[s2]
                 fb = self._fair(b, la - lb)
                 staff2 = self.staff[aid2, s2]
+                self.step(len(self.cands[aid2, s2]))
                 for c in self.cands[aid2, s2]:
                     if c in (a, b) or c in staff2:
                         continue
+                    if c in direct:
+                        continue  # C could take A's club itself: transfers and swaps try that
                     if only is not None and b not in only and c not in only:
                         continue
                     found = self._close_cycle(aid, s, a, aid2, s2, b, c, fb)
@@ -360,6 +390,7 @@ class Polisher:
             or self.teacher[c].max_per_day > 1
             or bool(self.external & {a, b, c})
         )
+        self.step(len(self.jobs[c]))
         for s3, aid3 in list(self.jobs[c].items()):
             if (aid3, s3) in ((aid, s), (aid2, s2)) or not self.movable(c, aid3, s3):
                 continue
@@ -416,27 +447,33 @@ class Polisher:
         sweep are looked at: the others were tried already and found no better. `focus`
         limits the first sweep the same way (None: everyone).
         """
-        gain = 0
+        start = self.objective()
         finders = [self.best_transfer]
         if swaps:
             finders += [self.best_swap, self.best_relocation, self.best_cycle]
-        for _ in range(passes):
-            self.touched: set[str] = set()
-            improved = 0
-            for finder in finders:
-                for aid, s in sorted(self.staff):
-                    for a in list(self.staff.get((aid, s), ())):
-                        if a not in self.staff.get((aid, s), ()) or not self.movable(a, aid, s):
-                            continue
-                        found = finder(aid, s, a, None if focus is None or a in focus else focus)
-                        if found is not None:
-                            self._take(found[1])
-                            improved -= found[0]
-            gain += improved
-            if not improved:
-                break
-            focus = self.touched
-        return gain
+        try:
+            for _ in range(passes):
+                if not self._sweep(finders, focus):
+                    break
+                focus = self.touched
+        except _OutOfSteps:
+            pass  # moves are made whole in `_take`, so the week is valid as it stands
+        return start - self.objective()
+
+    def _sweep(self, finders: list, focus: set[str] | None) -> int:
+        """One pass of every finder over every movable teacher-session; returns the gain."""
+        self.touched: set[str] = set()
+        improved = 0
+        for finder in finders:
+            for aid, s in sorted(self.staff):
+                for a in list(self.staff.get((aid, s), ())):
+                    if a not in self.staff.get((aid, s), ()) or not self.movable(a, aid, s):
+                        continue
+                    found = finder(aid, s, a, None if focus is None or a in focus else focus)
+                    if found is not None:
+                        self._take(found[1])
+                        improved -= found[0]
+        return improved
 
     def objective(self) -> int:
         """The model's objective of the current week (terms the moves can change)."""
@@ -457,12 +494,16 @@ class Polisher:
 
 
 def polish(
-    built: Built, staff: dict[Key, list[str]], pinned: set, placement=None, passes: int = 8
+    built: Built,
+    staff: dict[Key, list[str]],
+    pinned: set,
+    placement=None,
+    passes: int = 8,
+    budget: int = STEP_BUDGET,
+    deadline: Deadline | None = None,
 ) -> int:
-    """Improve `staff` (and `placement`, if given) in place; returns the objective's drop."""
+    """Improve `staff` (and `placement`, if given) in place; returns the objective's drop.
+    Stops early, with a valid week, after `budget` candidate moves or at `deadline`."""
     if not staff:
         return 0
-    polisher = Polisher(built, staff, pinned, placement)
-    start = polisher.objective()
-    polisher.run(passes)
-    return start - polisher.objective()
+    return Polisher(built, staff, pinned, placement, budget, deadline).run(passes)

@@ -14,9 +14,10 @@ from ortools.sat.python import cp_model
 
 from domain.schedule import Placed, Schedule, Unstaffed
 from domain.school import School, canonical
+from scheduler.clock import Deadline
 from scheduler.instance import Instance
 from scheduler.model import Built, build
-from scheduler.warmstart import greedy_hint
+from scheduler.warmstart import Start, complete, solution_values, warm_start
 from scheduler.weights import Weights
 
 STATUS = {
@@ -52,6 +53,13 @@ class SolveOptions:
     # Stop once (objective - bound) / objective is at most this (0: prove optimality). The
     # report then says "feasible" with its gap unless the bound meets the objective.
     gap_limit: float = 0.0
+    # The whole solve (model, warm start, search) ends by this deadline; None: `time_limit`
+    # seconds from the call. A caller with more steps after the solve (explanation, export)
+    # passes its own, so that all of them share one time limit (scheduler/clock.py).
+    deadline: Deadline | None = None
+
+    def deadline_from_now(self) -> Deadline:
+        return self.deadline or Deadline.after(self.time_limit)
 
 
 @dataclass
@@ -60,9 +68,12 @@ class Report:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
-    seconds: float = 0.0  # warm start + search
-    first_solution_seconds: float | None = None  # counted from the start of the warm start
+    seconds: float = 0.0  # model + warm start + search
+    first_solution_seconds: float | None = None  # counted from the start, as `seconds`
     warm_start_seconds: float = 0.0
+    # Where the schedule came from: "search" (CP-SAT's), "warm_start" (the search found
+    # none better in time, or the first valid week was all that was asked for).
+    source: str = "search"
     terms: dict[str, dict[str, float]] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     explicit_rooms: bool = False
@@ -121,18 +132,24 @@ PROOF_SUBSOLVERS = ["max_lp_sym", "core"]
 
 
 def run_solver(
-    built: Built, options: SolveOptions, hint: dict | None = None, started: float | None = None
+    built: Built,
+    options: SolveOptions,
+    hint: dict | None = None,
+    started: float | None = None,
+    deadline: Deadline | None = None,
 ) -> tuple:
     """Run CP-SAT on a built model; returns (solver, status, watcher, seconds).
 
-    `started` is when the caller's clock started (before it computed the hint, say): the
-    time limit, the progress times and the seconds reported all count from it.
+    `started` is when the caller's clock started (before it built the model, say): the
+    progress times and the seconds reported count from it. The search ends at `deadline`
+    (default: `options.time_limit` from `started`).
     """
     started = time.perf_counter() if started is None else started
+    if deadline is None:
+        deadline = Deadline.after(options.time_limit - (time.perf_counter() - started))
     solver = cp_model.CpSolver()
     params = solver.parameters
-    spent = time.perf_counter() - started
-    params.max_time_in_seconds = max(0.1, options.time_limit - spent)
+    params.max_time_in_seconds = max(0.1, deadline.left())
     params.random_seed = options.seed
     params.num_workers = options.workers or auto_workers(built)
     params.subsolvers.extend(PROOF_SUBSOLVERS)  # with 1 worker, the one it runs
@@ -145,6 +162,7 @@ def run_solver(
     params.cp_model_probing_level = 0
     if options.workers == 1:
         params.interleave_search = False  # one worker is deterministic for a given seed
+    built.model.ClearHints()
     for var, value in (hint or {}).items():
         built.model.AddHint(var, value)
     watcher = _Watcher(options, started)
@@ -158,6 +176,37 @@ def run_solver(
     return solver, status, watcher, time.perf_counter() - started
 
 
+# The search for a first schedule when the warm start found no valid week (a lock or a rule
+# it cannot honour): `max_lp_sym` and `core` prove optimality well but are slow to find a
+# first schedule from nothing (a high school's self-study week with home-room locks: none in
+# 30 s), where one `quick_restart_no_lp` worker found one in 4-5 s, ahead of `no_lp` (8 s),
+# two workers of both (7 s), or CP-SAT's default 2, 4 or 8 workers (none in 30 s).
+FIRST_SUBSOLVERS = ["quick_restart_no_lp"]
+FIRST_SHARE = 0.8  # of the time left: without a first schedule the proof search rarely finds one
+
+
+def first_schedule(built: Built, options: SolveOptions, hint: dict, deadline: Deadline):
+    """A first valid week by a search made for feasibility, or None; the hint guides it."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.1, deadline.left())
+    params.random_seed = options.seed
+    params.num_workers = 1
+    params.subsolvers.extend(FIRST_SUBSOLVERS)
+    params.stop_after_first_solution = True
+    params.cp_model_probing_level = 0
+    params.log_search_progress = options.log
+    built.model.ClearHints()
+    for var, value in hint.items():
+        built.model.AddHint(var, value)
+    if options.stop is not None:
+        _stop_when_set(solver, options.stop)
+    status = solver.Solve(built.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver, status
+    return None, status
+
+
 def _stop_when_set(solver: cp_model.CpSolver, stop: threading.Event) -> None:
     """Stop the search from another thread as soon as the event is set."""
 
@@ -169,26 +218,101 @@ def _stop_when_set(solver: cp_model.CpSolver, stop: threading.Event) -> None:
 
 
 def solve(school: School, options: SolveOptions | None = None, hint: dict | None = None) -> Result:
-    """Build, solve and extract. Falls back to explicit rooms if counting is not enough."""
+    """Build, start, search and extract, all by one deadline (`options.deadline_from_now`).
+
+    The search starts from the warm start's week. When that week is valid it is already an
+    answer: should the search find nothing better in time, it is the schedule returned.
+    When it is not, a search made for feasibility looks for a first week before the proof
+    search starts. Falls back to explicit rooms if counting rooms is not enough.
+    """
     options = options or SolveOptions()
+    deadline = options.deadline_from_now()
+    started = time.perf_counter()  # the model and the warm start count against the limit
     inst = Instance(school)
     for explicit in (False, True):
         built = build(inst, options.weights, explicit_rooms=explicit, partial=options.partial)
-        started = time.perf_counter()  # the warm start counts against the time limit
-        if hint:
-            hint_vars = _hint_vars(built, hint)
-        else:
-            hint_vars = greedy_hint(built) if options.warm_start else None
+        start = _start(built, options, hint, deadline)
         warm = time.perf_counter() - started
-        solver, status, watcher, seconds = run_solver(built, options, hint_vars, started)
-        report = report_of(built, solver, status, watcher, seconds, options)
-        report.warm_start_seconds = round(warm, 3)
-        if report.status not in ("optimal", "feasible"):
+        if start.solution is not None and options.progress:
+            options.progress(Progress(warm, start.solution.ObjectiveValue(), None))
+        report, answer = _search(built, options, start, deadline, started, warm)
+        if answer is None:
             return Result(None, report, built)
-        schedule = extract(built, solver)
+        schedule = extract(built, answer)
         if schedule is not None:
             return Result(schedule, report, built)
     raise AssertionError("explicit room model cannot fail to match rooms")
+
+
+def _start(built: Built, options: SolveOptions, hint: dict | None, deadline: Deadline) -> Start:
+    """The search's starting point: the caller's hint, or the warm start (if asked for),
+    completed into a valid week where it is one."""
+    if hint:
+        hint_vars = _hint_vars(built, hint)
+        solution = complete(built, hint_vars, deadline)
+        return Start(solution_values(built, solution) if solution else hint_vars, solution)
+    if options.warm_start:
+        # The local search may use at most half the time left: the search needs the rest.
+        return warm_start(built, deadline=deadline.share(0.5))
+    return Start({})
+
+
+def _search(built, options, start: Start, deadline: Deadline, started: float, warm: float):
+    """Run the searches; returns (report, the answer to read the schedule from or None)."""
+    first_at = warm if start.solution is not None else None
+    if start.solution is not None and options.first_solution:
+        report = _report_of_start(built, start, options, None, warm, first_at)
+        return report, start.solution
+    if start.solution is None and not options.partial:
+        found, status = first_schedule(built, options, start.hint, deadline.share(FIRST_SHARE))
+        if status == cp_model.INFEASIBLE:
+            seconds = time.perf_counter() - started
+            weights = options.weights.as_dict()
+            report = Report("infeasible", seconds=round(seconds, 3), weights=weights)
+            report.warm_start_seconds = round(warm, 3)
+            return report, None
+        if found is not None:
+            first_at = time.perf_counter() - started
+            start = Start(solution_values(built, found), found)
+            if options.first_solution:
+                return _report_of_start(built, start, options, None, warm, first_at), found
+    solver, status, watcher, seconds = run_solver(built, options, start.hint, started, deadline)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        report = report_of(built, solver, status, watcher, seconds, options)
+        if first_at is not None:
+            report.first_solution_seconds = round(first_at, 3)
+        report.warm_start_seconds = round(warm, 3)
+        return report, solver
+    if start.solution is not None and status != cp_model.INFEASIBLE:
+        bound = solver.BestObjectiveBound() if status == cp_model.UNKNOWN else None
+        report = _report_of_start(built, start, options, bound, warm, first_at, seconds)
+        return report, start.solution
+    report = report_of(built, solver, status, watcher, seconds, options)
+    report.warm_start_seconds = round(warm, 3)
+    return report, None
+
+
+def _report_of_start(built, start: Start, options, bound, warm, first_at, seconds=None) -> Report:
+    """The report of a schedule that is the starting week itself (no better one found)."""
+    solver = start.solution
+    objective = solver.ObjectiveValue()
+    if bound is None or bound > objective:
+        bound = None  # nothing proven about it
+    report = Report(
+        status="feasible",
+        objective=objective,
+        bound=bound,
+        gap=None if bound is None else round(abs(objective - bound) / max(1.0, abs(objective)), 6),
+        seconds=round(warm if seconds is None else seconds, 3),
+        first_solution_seconds=None if first_at is None else round(first_at, 3),
+        warm_start_seconds=round(warm, 3),
+        weights=options.weights.as_dict(),
+        explicit_rooms=built.explicit_rooms,
+        stopped=bool(options.stop is not None and options.stop.is_set()),
+        source="warm_start",
+    )
+    report.terms = _terms(built, solver, options)
+    return report
 
 
 def _hint_vars(built: Built, hint: dict) -> dict:
@@ -217,15 +341,17 @@ def report_of(built, solver, status, watcher, seconds, options) -> Report:
         report.gap = round(abs(report.objective - report.bound) / denom, 6)
         if report.status == "optimal" and report.objective != report.bound:
             report.status = "feasible"  # stopped by the gap limit, not proven optimal
-        weights = options.weights.as_dict()
-        for name, term in built.terms.items():
-            value = _value(solver, term)
-            report.terms[name] = {
-                "value": value,
-                "weight": weights[name],
-                "weighted": value * weights[name],
-            }
+        report.terms = _terms(built, solver, options)
     return report
+
+
+def _terms(built: Built, solver, options: SolveOptions) -> dict[str, dict[str, float]]:
+    weights = options.weights.as_dict()
+    out = {}
+    for name, term in built.terms.items():
+        value = _value(solver, term)
+        out[name] = {"value": value, "weight": weights[name], "weighted": value * weights[name]}
+    return out
 
 
 def _value(solver: cp_model.CpSolver, expr) -> int:

@@ -29,6 +29,7 @@ from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from domain.school import Activity
+from scheduler.clock import Deadline
 from scheduler.model import Built, fair_shares, fairness_set, interchangeable
 from scheduler.polish import polish
 
@@ -45,21 +46,43 @@ class Week:
     staff: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
-def greedy_hint(built: Built, effort: int = 1) -> dict[cp_model.IntVar, int]:
-    """The hint for `built`: a value for every variable when the week is valid (see
-    `complete`), else for every x, v and z variable. `effort` 0 skips the local search."""
+@dataclass
+class Start:
+    """Where the search starts: a hint, and the solved week when the hint is a valid one.
+
+    `solution` is the one-worker CP-SAT solve that completed the hint (every variable's
+    value, read with `solution.Value`): a schedule that obeys every rule, so the solve has
+    an answer from this moment on, whatever the search then does with its time."""
+
+    hint: dict[cp_model.IntVar, int]
+    solution: cp_model.CpSolver | None = None
+
+
+def warm_start(built: Built, effort: int = 1, deadline: Deadline | None = None) -> Start:
+    """The starting week for `built`; the local search stops early at `deadline`.
+    `effort` 0 skips the local search."""
     placement = place_clubs(built)
     week = Week(held=placement.held)
     week.staff = staff_sessions(built, week.held)
     if effort > 0:
-        polish(built, week.staff, pinned_pairs(built), placement, passes=8 * effort)
+        pinned = pinned_pairs(built, week.held)
+        polish(built, week.staff, pinned, placement, passes=8 * effort, deadline=deadline)
     order_twins(built, week.staff)
     hint = to_hint(built, week)
-    return complete(built, hint) or hint
+    solution = complete(built, hint, deadline)
+    return Start(solution_values(built, solution) if solution else hint, solution)
 
 
-def complete(built: Built, hint: dict[cp_model.IntVar, int]) -> dict[cp_model.IntVar, int] | None:
-    """Every variable's value in the hinted week, or None if the week breaks a rule.
+def greedy_hint(built: Built, effort: int = 1) -> dict[cp_model.IntVar, int]:
+    """The hint for `built`: a value for every variable when the week is valid (see
+    `complete`), else for every x, v and z variable."""
+    return warm_start(built, effort).hint
+
+
+def complete(
+    built: Built, hint: dict[cp_model.IntVar, int], deadline: Deadline | None = None
+) -> cp_model.CpSolver | None:
+    """The hinted week with every variable filled in, or None if the week breaks a rule.
 
     A hint of the decisions alone leaves CP-SAT to fill in the helper variables (loads'
     maximum and minimum, deviations, days worked, ...) by search, and it does so far from
@@ -67,18 +90,23 @@ def complete(built: Built, hint: dict[cp_model.IntVar, int]) -> dict[cp_model.In
     With the decisions fixed everything else follows by propagation, so this one-worker
     solve takes a fraction of a second even on the largest benchmark school.
     """
-    model = built.model.Clone()
+    model = built.model.Clone()  # same variable indices: the answer reads `built`'s vars
     for var, value in hint.items():
         model.AddHint(model.GetIntVarFromProtoIndex(var.Index()), value)
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.cp_model_probing_level = 0
-    solver.parameters.max_time_in_seconds = 10.0
+    solver.parameters.max_time_in_seconds = 10.0 if deadline is None else max(0.1, deadline.left())
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
+    return solver
+
+
+def solution_values(built: Built, solver: cp_model.CpSolver) -> dict[cp_model.IntVar, int]:
+    """Every variable of `built` at its value in a solver's answer (a complete hint)."""
     return {
-        built.model.GetIntVarFromProtoIndex(i): solver.Value(model.GetIntVarFromProtoIndex(i))
+        built.model.GetIntVarFromProtoIndex(i): solver.Value(built.model.GetIntVarFromProtoIndex(i))
         for i in range(len(built.model.Proto().variables))
     }
 
@@ -233,14 +261,28 @@ def _conflicts(built: Built) -> dict[str, set[str]]:
 # --- 2. Staffing by min-cost flow ----------------------------------------------------------
 
 
-def pinned_pairs(built: Built) -> set[tuple[str, str, str]]:
-    """(teacher, activity or BASIC, slot) assignments demanded by a fixed teacher or a lock."""
+def pinned_pairs(built: Built, held: dict[str, list[str]]) -> set[tuple[str, str, str]]:
+    """(teacher, activity or BASIC, slot) assignments demanded by a fixed teacher or a lock.
+
+    A lock with a session index pins its teacher to that session only: the k-th of the
+    activity's `held` slots in time order. Pinning it to every session would ask a teacher
+    locked to one evening of a five-evening study for all five (a high school's homeroom
+    locks then break `max_per_day` and the hint is lost)."""
     inst = built.inst
     out = set()
-    for t, aid, s in built.v:
-        a = inst.school.activity_by_id[aid]
-        if a.fixed_teacher == t or any(lk.teacher_id == t for lk in inst.locks_for(aid)):
-            out.add((t, aid, s))
+    for a in inst.activities:
+        aid = a.activity_id
+        slots = held.get(aid, [])
+        if a.fixed_teacher is not None:
+            out.update((a.fixed_teacher, aid, s) for s in slots)
+        for lk in inst.locks_for(aid):
+            if lk.teacher_id is None:
+                continue
+            if lk.session is None:
+                out.update((lk.teacher_id, aid, s) for s in slots)
+            elif lk.session <= len(slots):
+                out.add((lk.teacher_id, aid, slots[lk.session - 1]))
+    out = {(t, aid, s) for t, aid, s in out if (t, aid, s) in built.v}
     for (_gid, s), locks in inst.basic_locks().items():
         for lk in locks:
             if lk.teacher_id is not None and (lk.teacher_id, s) in built.z:
@@ -254,7 +296,7 @@ def staff_sessions(built: Built, held: dict[str, list[str]]) -> dict[tuple[str, 
     fair = fairness_set(built)
     shares = fair_shares(built, fair) if fair else {}
     mean_len = sum(inst.length(s) for s in inst.slots) / max(1, len(inst.slots))
-    pinned = pinned_pairs(built)
+    pinned = pinned_pairs(built, held)
     heads = _heads(built)
     externals = {t.teacher_id for t in inst.teachers if t.external}
     fixed = {(a.fixed_teacher, a.activity_id) for a in inst.activities}

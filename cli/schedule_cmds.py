@@ -25,6 +25,8 @@ from i18n import both
 if TYPE_CHECKING:
     from domain.schedule import Schedule
     from domain.school import School
+    from scheduler.clock import Deadline
+    from scheduler.service import Outcome
     from scheduler.solve import Progress, Report, SolveOptions
     from scheduler.weights import Weights
 
@@ -204,6 +206,7 @@ def solve_options(
     weights: Weights,
     verbose: bool = True,
     partial: bool = False,
+    deadline: Deadline | None = None,
 ) -> SolveOptions:
     from scheduler.solve import SolveOptions
 
@@ -215,11 +218,13 @@ def solve_options(
         weights=weights,
         progress=progress,
         partial=partial,
+        deadline=deadline,
     )
 
 
-def stop_unless_solved(school: School, report: Report, time_limit: float) -> None:
+def stop_unless_solved(outcome: Outcome, time_limit: float) -> None:
     """Exit 3 with the reasons if infeasible, 4 if time ran out first; return if solved."""
+    report = outcome.report
     typer.echo(
         both(
             "schedcli.solved",
@@ -232,7 +237,7 @@ def stop_unless_solved(school: School, report: Report, time_limit: float) -> Non
     if report.status in ("optimal", "feasible"):
         return
     if report.status == "infeasible":
-        explain_infeasible(school, time_limit)
+        print_reasons(outcome)
         raise typer.Exit(EXIT_INFEASIBLE)
     if report.status == "time_limit":
         typer.echo(both("schedcli.time_limit", limit=time_limit), err=True)
@@ -241,14 +246,11 @@ def stop_unless_solved(school: School, report: Report, time_limit: float) -> Non
     raise typer.Exit(EXIT_VIOLATIONS)
 
 
-def explain_infeasible(school: School, time_limit: float) -> None:
-    from scheduler.explain import explain
-
+def print_reasons(outcome: Outcome) -> None:
     typer.echo(both("schedcli.infeasible"))
-    reasons = explain(school, time_limit=min(time_limit, 20.0))
-    if not reasons:
+    if not outcome.reasons:
         typer.echo(f"  - {both('schedcli.no_reason')}")
-    for reason in reasons:
+    for reason in outcome.reasons:
         typer.echo(f"  - {reason.message('zh')} / {reason.message('en')}")
 
 
@@ -387,24 +389,36 @@ def schedule_cmd(
     db: DbOpt = None,
     partial: PartialOpt = False,
 ) -> None:
-    from scheduler.solve import inputs_hash, solve
+    from scheduler.clock import Deadline
+    from scheduler.service import schedule_school
 
+    deadline = Deadline.after(time_limit)  # the promise covers reading the workbook too
     lang, weights = check_lang(lang), parse_weights(weight)
     week = parse_week_start(week_start)
     school = read_valid_school(workbook)
     announce(school, time_limit, seed, workers)
-    result = solve(school, solve_options(time_limit, seed, workers, weights, partial=partial))
-    stop_unless_solved(school, result.report, time_limit)
-    assert result.schedule is not None  # solved: stop_unless_solved returned
-    if result.schedule.unstaffed:  # only with --partial: say so before the files
-        missing = sum(u.missing for u in result.schedule.unstaffed)
-        count = len(result.schedule.unstaffed)
+    options = solve_options(time_limit, seed, workers, weights, partial=partial, deadline=deadline)
+    outcome = schedule_school(school, options)
+    stop_unless_solved(outcome, time_limit)
+    assert outcome.schedule is not None  # solved: stop_unless_solved returned
+    if outcome.schedule.unstaffed:  # only with --partial: say so before the files
+        missing = sum(u.missing for u in outcome.schedule.unstaffed)
+        count = len(outcome.schedule.unstaffed)
         typer.echo(both("schedcli.partial", count=count, missing=missing), err=True)
     settings = {"seed": seed, "workers": workers, "time_limit": time_limit, "partial": partial}
-    run = Run(
-        school, workbook, result.schedule, result.report, inputs_hash(school, weights), settings
+    finish(run_of(outcome, workbook, settings), out, week, lang, store, db, {})
+
+
+def run_of(outcome: Outcome, source: Path, settings: dict) -> Run:
+    assert outcome.schedule is not None
+    return Run(
+        outcome.school,
+        source,
+        outcome.schedule,
+        outcome.report,
+        outcome.inputs_hash,
+        settings,
     )
-    finish(run, out, week, lang, store, db, {})
 
 
 def check_cmd(
@@ -434,19 +448,20 @@ def repair_cmd(
     lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
+    from scheduler.clock import Deadline
     from scheduler.export import schedule_from_rows
-    from scheduler.repair import repair
-    from scheduler.solve import inputs_hash
+    from scheduler.service import schedule_school
 
+    deadline = Deadline.after(time_limit)
     lang, weights = check_lang(lang), parse_weights(weight)
     week = parse_week_start(week_start)
     school = read_valid_school(workbook)
     previous = previous_schedule(school.school_id, previous_csv, schedule_from_rows)
     announce(school, time_limit, seed, workers)
     started = time.perf_counter()
-    outcome = repair(school, previous, solve_options(time_limit, seed, workers, weights))
-    stop_unless_solved(school, outcome.result.report, time_limit)
-    assert outcome.result.schedule is not None
+    options = solve_options(time_limit, seed, workers, weights, deadline=deadline)
+    outcome = schedule_school(school, options, previous)
+    stop_unless_solved(outcome, time_limit)
     print_changes(outcome.changes)
     settings = {
         "seed": seed,
@@ -454,16 +469,9 @@ def repair_cmd(
         "time_limit": time_limit,
         "repair_seconds": round(time.perf_counter() - started, 3),
     }
-    run = Run(
-        school,
-        workbook,
-        outcome.result.schedule,
-        outcome.result.report,
-        inputs_hash(school, weights),
-        settings,
-    )
     changes = [{"zh": c.message("zh"), "en": c.message("en")} for c in outcome.changes]
-    finish(run, out, week, lang, store, db, {"previous": str(previous_csv), "changes": changes})
+    extra = {"previous": str(previous_csv), "changes": changes}
+    finish(run_of(outcome, workbook, settings), out, week, lang, store, db, extra)
 
 
 def previous_schedule(school_id: str, path: Path, convert) -> Schedule:

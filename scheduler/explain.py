@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from domain.school import DAY_NAMES_EN, School, parse_basic_activity_id
 from i18n import t
+from scheduler.clock import Deadline
 from scheduler.instance import Instance
 from scheduler.model import Built, build
 from workbook.spec import DAY_NAMES_ZH
@@ -57,12 +58,15 @@ def slot_name(school: School, slot_id: str) -> Bilingual:
     )
 
 
-def explain(school: School, time_limit: float = 20.0) -> list[Reason]:
-    """Reasons why the school has no valid schedule ([] if none is found quickly)."""
+def explain(
+    school: School, time_limit: float = 20.0, deadline: Deadline | None = None
+) -> list[Reason]:
+    """Reasons why the school has no valid schedule ([] if none is found in time).
+    Ends within `time_limit` seconds, or by `deadline` if that comes first."""
     reasons = counting_checks(school)
     if reasons:
         return reasons
-    return conflicting_rules(school, time_limit)
+    return conflicting_rules(school, time_limit, deadline)
 
 
 # --- Counting checks: each is a necessary condition, cheap and easy to read ---------------
@@ -297,25 +301,31 @@ def _can_take(school: School, teacher, activity, slot_id: str | None) -> bool:
 # --- Conflicting rules found by the solver ----------------------------------------------
 
 
-def conflicting_rules(school: School, time_limit: float = 20.0) -> list[Reason]:
+def conflicting_rules(
+    school: School, time_limit: float = 20.0, deadline: Deadline | None = None
+) -> list[Reason]:
     """A small set of rules that cannot hold together, from CP-SAT's assumptions."""
+    mine = Deadline.after(time_limit)
+    if deadline is None or deadline.at > mine.at:
+        deadline = mine
     built = build(Instance(school), explain=True)
     labels = list(built.guards)
-    core = _core(built, labels, time_limit)
+    core = _core(built, labels, deadline.left())
     if core is None:
         return []
     if len(core) <= 12:
-        core = _shrink(school, core, time_limit)
+        core = _shrink(built, core, deadline)
     return [_rule_reason(built, label) for label in sorted(core, key=repr)]
 
 
 def _core(built: Built, labels: list, time_limit: float, enabled: list | None = None):
-    """Labels in a sufficient infeasible subset, or None if the rules can all hold."""
+    """Labels in a sufficient infeasible subset, or None if the rules can all hold (or if
+    that was not settled within `time_limit`)."""
     lits = [built.guards[lb] for lb in (enabled if enabled is not None else labels)]
     built.model.ClearAssumptions()
     built.model.AddAssumptions(lits)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = 1  # the core comes from the single SAT worker
     status = solver.Solve(built.model)
     if status != cp_model.INFEASIBLE:
@@ -324,14 +334,17 @@ def _core(built: Built, labels: list, time_limit: float, enabled: list | None = 
     return [by_index[i] for i in solver.SufficientAssumptionsForInfeasibility()]
 
 
-def _shrink(school: School, core: list, time_limit: float) -> list:
-    """Deletion filter: drop each rule that is not needed for the conflict."""
-    built = build(Instance(school), explain=True)
+def _shrink(built: Built, core: list, deadline: Deadline) -> list:
+    """Deletion filter: drop each rule that is not needed for the conflict. Stops at the
+    deadline with what it has: still a set of rules that conflict, only perhaps not the
+    smallest."""
     labels = list(built.guards)
     kept = list(core)
     for label in list(core):
+        if deadline.passed():
+            break
         trial = [lb for lb in kept if lb != label]
-        if trial and _core(built, labels, time_limit / 4, trial) is not None:
+        if trial and _core(built, labels, deadline.left() / 2, trial) is not None:
             kept = trial
     return kept
 

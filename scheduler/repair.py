@@ -7,6 +7,7 @@ the result lists each change in plain words.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from domain.schedule import Placed, Schedule
@@ -73,6 +74,8 @@ def add_activity(school: School, activity: Activity) -> School:
 def repair(school: School, previous: Schedule, options: SolveOptions | None = None) -> RepairResult:
     """Solve the changed school, keeping the previous schedule wherever possible."""
     options = options or SolveOptions()
+    deadline = options.deadline_from_now()
+    started = time.perf_counter()  # the model counts against the time limit
     inst = Instance(school)
     for explicit in (False, True):
         built = build(inst, options.weights, explicit_rooms=explicit)
@@ -81,7 +84,7 @@ def repair(school: School, previous: Schedule, options: SolveOptions | None = No
             keep += _keep_literals(built, p, hint)
         if keep:
             add_objective(built, [(options.weights.change, len(keep) - sum(keep))])
-        solver, status, watcher, seconds = run_solver(built, options, hint)
+        solver, status, watcher, seconds = run_solver(built, options, hint, started, deadline)
         report = report_of(built, solver, status, watcher, seconds, options)
         if report.status not in ("optimal", "feasible"):
             return RepairResult(Result(None, report, built), [])

@@ -107,3 +107,72 @@ def make(
         enrolments,
         locks,
     )
+
+
+def high_school(
+    classes: int = 18, teachers: int = 70, open_slots: bool = False, locks_per_class: int = 7
+) -> School:
+    """A high school's early and late self-study (早读, 晚自习一, 晚自习二): each class attends
+    all three as a whole class (`groups`) five times a week, one a day, in its home room;
+    the homeroom teacher is locked to some of them; one evening period of every third
+    class needs 数学. `open_slots`: no allowed_slots, so any self-study slot will do.
+
+    The shape of issue 13, on which the warm start once lost its week (a lock's teacher was
+    pinned to every session of the activity, not the locked one) and the solve overran its
+    time limit."""
+    times = [("06:50", "07:30"), ("19:00", "20:10"), ("20:20", "21:30")]
+    slots = tuple(
+        Slot(f"D{d}P{k}", d, a, b, "self_study")
+        for d in range(1, 6)
+        for k, (a, b) in enumerate(times)
+    )
+    skills = ("数学", "语文", "英语", "物理")
+    staff = tuple(
+        Teacher(
+            f"T{i:03d}",
+            f"老师{i}",
+            skills=(skills[i % 4],),
+            homeroom=f"C{i:02d}" if i < classes else None,
+        )
+        for i in range(teachers)
+    )
+    groups = tuple(Group(f"C{c:02d}", (10 + c % 3,), 50) for c in range(classes))
+    rooms = tuple(
+        Room(f"R{c:02d}", f"教室{c}", "classroom", 55, f"C{c:02d}") for c in range(classes)
+    )
+    names = ("早读", "晚自习一", "晚自习二")
+    acts, locks = [], []
+    for c in range(classes):
+        gid = f"C{c:02d}"
+        for k, name in enumerate(names):
+            allowed = () if open_slots else tuple(f"D{d}P{k}" for d in range(1, 6))
+            skill = "数学" if k == 2 and c % 3 == 0 else None
+            acts.append(
+                Activity(
+                    f"{gid}-{k}",
+                    f"{gid}{name}",
+                    "self_study",
+                    skill=skill,
+                    sessions_per_week=5,
+                    enrolled=50,
+                    room_type="classroom",
+                    allowed_slots=allowed,
+                    groups=(gid,),
+                )
+            )
+        head_is_math = c % 4 == 0
+        for n in range(locks_per_class):  # distinct sessions, one a day at most
+            k, session = (c + n) % 3, n % 5 + 1
+            if n >= 5 or (k == 2 and c % 3 == 0 and not head_is_math):
+                continue
+            locks.append(Lock(f"{gid}-{k}", session, None, f"R{c:02d}", f"T{c:03d}"))
+    return School(
+        SchoolInfo("HS01", "测试高中", "high", "town"),
+        slots,
+        staff,
+        groups,
+        tuple(acts),
+        rooms,
+        (),
+        tuple(locks),
+    )

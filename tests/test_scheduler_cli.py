@@ -150,7 +150,7 @@ def test_infeasible_school_exits_3_and_says_why(tmp_path: Path) -> None:
 
 def test_time_limit_without_solution_exits_4(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(
-        "scheduler.solve.solve", lambda school, options: Result(None, Report("time_limit"))
+        "scheduler.service.solve", lambda school, options: Result(None, Report("time_limit"))
     )
     result = invoke("schedule", SMALL, "--out", tmp_path, *FAST)
     assert result.exit_code == 4

@@ -352,6 +352,11 @@ TEXT = {
         "独立检查发现 {n} 处违反硬性规则",
         "The independent check found {n} violation(s) of the hard rules",
     ),
+    "ui.sched.not_stored": (
+        "独立检查发现 {n} 处违反硬性规则，课表未保存：",
+        "The independent check found {n} violation(s) of the hard rules; the schedule was "
+        "not stored:",
+    ),
     "ui.sched.changes": ("调整内容（{n} 处）", "Changes ({n})"),
     "ui.sched.no_changes": ("课表无需改动。", "Nothing had to change."),
     "ui.sched.view.class": ("班级课表", "By class"),

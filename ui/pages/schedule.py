@@ -22,11 +22,11 @@ import streamlit as st
 from domain.schedule import Schedule
 from domain.school import Lock, School, parse_basic_activity_id
 from scheduler.check import Violation, check, rows_of
-from scheduler.explain import explain
 from scheduler.instance import Instance
 from scheduler.model import build, fair_shares, fairness_set
-from scheduler.repair import mark_unavailable, repair
-from scheduler.solve import SolveOptions, inputs_hash, solve
+from scheduler.repair import mark_unavailable
+from scheduler.service import schedule_school
+from scheduler.solve import SolveOptions
 from scheduler.weights import Weights
 from store.db import database_url
 from store.errors import Forbidden, StaleVersion
@@ -46,25 +46,20 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def solve_work(school: School, options: SolveOptions, previous: Schedule | None) -> jobs.Work:
-    """The job body: solve (or repair), then explain an infeasible week."""
+    """The job body: the scheduling workflow of scheduler.service (solve or repair, check,
+    explain), as the command line runs it."""
 
     def work(progress: Any, stop: threading.Event) -> dict[str, Any]:
         opts = replace(options, progress=progress, stop=stop)
-        changes: list = []
-        if previous is not None:
-            repaired = repair(school, previous, opts)
-            result, changes = repaired.result, repaired.changes
-        else:
-            result = solve(school, opts)
-        reasons = []
-        if result.schedule is None and result.report.status == "infeasible":
-            reasons = explain(school, time_limit=min(20.0, options.time_limit))
+        outcome = schedule_school(school, opts, previous)
         return {
-            "schedule": result.schedule,
-            "report": result.report.as_dict(),
-            "changes": [{"zh": c.message("zh"), "en": c.message("en")} for c in changes],
-            "reasons": reasons,
-            "hash": inputs_hash(school, options.weights),
+            "schedule": outcome.schedule,
+            "checked": outcome.checked,
+            "violations": outcome.violations,
+            "report": outcome.report.as_dict(),
+            "changes": [{"zh": c.message("zh"), "en": c.message("en")} for c in outcome.changes],
+            "reasons": outcome.reasons,
+            "hash": outcome.inputs_hash,
         }
 
     return work
@@ -121,6 +116,11 @@ def finish(job: jobs.Job) -> None:
     st.session_state.pop(jobs.JOB_KEY, None)
     if "error" in outcome:
         state.flash("error", tr("ui.sched.crashed", error=outcome["error"]))
+    elif outcome["schedule"] is not None and not outcome["checked"]:
+        # Only a schedule that passed the independent checker is stored (as on the CLI).
+        found = outcome["violations"]
+        lines = "\n".join(f"- {v.message(state.lang())}" for v in found[:50])
+        state.flash("error", tr("ui.sched.not_stored", n=len(found)) + "\n\n" + lines)
     elif outcome["schedule"] is not None:
         report = {**outcome["report"], "changes": outcome["changes"], "kind": job.kind}
         with state.session() as session:

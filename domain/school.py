@@ -31,6 +31,19 @@ ROOM_TYPES = ("classroom", "gym", "field", "lab", "music", "art", "computer", "l
 BASIC_PREFIX = "basic:"
 DAY_NAMES_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_RATIO = 45
+DEFAULT_MAX_CLUBS = 1
+
+# Fields added after schools were first stored and hashed (issue 14, club choices): at
+# their default they are left out of `canonical`, so a school that does not use them keeps
+# the content hash it always had.
+_OMIT_DEFAULT = {"omit_default": True}
+
+
+def admits(min_grade: int | None, max_grade: int | None, grades: tuple[int, ...]) -> bool:
+    """Some grade of `grades` lies within [min_grade, max_grade] (None: no bound)."""
+    low = 1 if min_grade is None else min_grade
+    high = 12 if max_grade is None else max_grade
+    return any(low <= g <= high for g in grades)
 
 
 def minutes(hhmm: str) -> int:
@@ -46,6 +59,9 @@ class SchoolInfo:
     stage: str | None = None
     location: str | None = None
     ratio: int = DEFAULT_RATIO
+    # Most clubs one student is given by the club allocation (choices/); a school
+    # parameter, default 1.
+    max_clubs_per_student: int = field(default=DEFAULT_MAX_CLUBS, metadata=_OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)
@@ -102,11 +118,23 @@ class Activity:
     allowed_slots: tuple[str, ...] = ()
     fixed_teacher: str | None = None
     groups: tuple[str, ...] = ()
+    # Grade eligibility for club choices (None: no bound). The store's activity table has
+    # no columns for them yet, so for now they take no part in equality, the stored school
+    # or its content hash (`compare=False`, like a lock's row); the store's part of issue
+    # 14 adds the columns and turns `compare` back on (`_OMIT_DEFAULT` keeps old hashes).
+    min_grade: int | None = field(default=None, compare=False, metadata=_OMIT_DEFAULT)
+    max_grade: int | None = field(default=None, compare=False, metadata=_OMIT_DEFAULT)
 
     @property
     def kind(self) -> str:
         """Kind of its sessions in the schedule file."""
         return "self_study" if self.category == "self_study" else "extended"
+
+    def admits(self, grades: tuple[int, ...]) -> bool:
+        """Grade eligibility: some grade of the student's class lies within
+        [min_grade, max_grade] (a multi-grade class does not say which grade a student
+        is in, so any of its grades counts)."""
+        return admits(self.min_grade, self.max_grade, grades)
 
 
 @dataclass(frozen=True)
@@ -123,6 +151,19 @@ class Enrolment:
     student_id: str
     activity_id: str
     group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One ranked club wish of one student (the `choices` sheet): rank 1 is the first
+    choice. `priority` marks a student served first (fee waiver, lost last term's lottery);
+    a student is a priority student when any of their rows says so."""
+
+    student_id: str
+    group_id: str
+    activity_id: str
+    rank: int
+    priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +190,7 @@ class School:
     rooms: tuple[Room, ...] = ()
     enrolments: tuple[Enrolment, ...] = ()
     locks: tuple[Lock, ...] = ()
+    choices: tuple[Choice, ...] = field(default=(), metadata=_OMIT_DEFAULT)
 
     @property
     def school_id(self) -> str:
@@ -229,15 +271,20 @@ def parse_basic_activity_id(activity_id: str) -> str | None:
 def canonical(value: object) -> object:
     """Plain JSON-ready data of a School (or any part of it) without the fields that take
     no part in equality (`compare=False`, such as a lock's source row): what content
-    hashes are computed from, so equal Schools hash equal wherever they were read."""
+    hashes are computed from, so equal Schools hash equal wherever they were read.
+    Fields added later (`_OMIT_DEFAULT`) are left out while they hold their default."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
             f.name: canonical(getattr(value, f.name))
             for f in dataclasses.fields(value)
-            if f.compare
+            if f.compare and not _at_omitted_default(f, getattr(value, f.name))
         }
     if isinstance(value, (list, tuple)):
         return [canonical(v) for v in value]
     if isinstance(value, dict):
         return {k: canonical(v) for k, v in value.items()}
     return value
+
+
+def _at_omitted_default(f: dataclasses.Field, value: object) -> bool:
+    return bool(f.metadata.get("omit_default")) and value == f.default

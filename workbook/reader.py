@@ -25,8 +25,10 @@ from pathlib import Path, PurePosixPath
 from domain.problems import Problems
 from domain.school import (
     BASIC_PREFIX,
+    DEFAULT_MAX_CLUBS,
     DEFAULT_RATIO,
     Activity,
+    Choice,
     Enrolment,
     Group,
     Lock,
@@ -35,6 +37,7 @@ from domain.school import (
     SchoolInfo,
     Slot,
     Teacher,
+    admits,
     minutes,
 )
 from workbook import cells, safety, spec
@@ -372,7 +375,7 @@ def _column_lookup(sheet: Sheet) -> dict[str, spec.Column]:
 
 def sheet_named(name: str, sheets: tuple[Sheet, ...]) -> Sheet | None:
     wanted = _norm(name)
-    return next((s for s in sheets if wanted in (_norm(s.key), _norm(s.alias))), None)
+    return next((s for s in sheets if wanted in map(_norm, s.names())), None)
 
 
 @dataclass
@@ -530,7 +533,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, ctx: _Ctx) -> tuple[list[ParsedRow
 
 def _fallback_headers(sheet: Sheet, raw: RawSheet, written: dict[str, str]) -> dict[str, str]:
     """Headers as written; absent columns named in the sheet's own language."""
-    chinese = _norm(raw.stem) == _norm(sheet.alias) or any(
+    chinese = _norm(raw.stem) in map(_norm, sheet.names()[1:]) or any(
         _norm(text) in (_norm(c.alias), *map(_norm, c.more_aliases))
         for c in sheet.columns
         if (text := written.get(c.key))
@@ -923,6 +926,137 @@ def _check_enrolments(rows: list[ParsedRow], ids: _Ids, ctx: _Ctx) -> None:
         classes.setdefault(student, prow)
 
 
+def _check_grade_bounds(rows: list[ParsedRow], ctx: _Ctx) -> None:
+    """An activity's grade eligibility (an addition): each bound 1-12, min <= max."""
+    for prow in rows:
+        low, high = prow.values.get("min_grade"), prow.values.get("max_grade")
+        for key, value in (("min_grade", low), ("max_grade", high)):
+            if isinstance(value, int) and not 1 <= value <= 12:
+                ctx.error(prow, key, "wb.cell.grade", value)
+                prow.values[key] = None  # reported; not compared below
+        low, high = prow.values.get("min_grade"), prow.values.get("max_grade")
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            ctx.error(prow, "max_grade", "wb.activity.grade_range", high, low=low, high=high)
+
+
+def _check_choices(result: TablesResult, ids: _Ids, ctx: _Ctx) -> None:
+    """The `choices` sheet (an addition, docs/workbook.md): every choice names a known
+    club and class; a student is in one class (here and in the enrolments sheet), picks a
+    club once and gives each rank once. A club the student's grade may not join is a
+    warning: the choice is read, and the allocation never grants it."""
+    rows = result.tables.get("choices", [])
+    if not rows:
+        return
+    _positive(rows, "rank", ctx)
+    _refs(rows, "group_id", ids.groups, "wb.ref.group", ctx)
+    enrolled_class = {
+        p.values["student_id"]: p
+        for p in reversed(result.tables["enrolments"])
+        if p.values.get("student_id") is not None and p.values.get("group_id") is not None
+    }
+    classes: dict[str, ParsedRow] = {}
+    clubs: dict[tuple[str, str], ParsedRow] = {}
+    ranks: dict[tuple[str, int], ParsedRow] = {}
+    for prow in rows:
+        v = prow.values
+        student, group, aid, rank = (
+            v.get(k) for k in ("student_id", "group_id", "activity_id", "rank")
+        )
+        if student is None:
+            continue
+        if group is not None and (ids.groups is None or group in ids.groups):
+            _check_choice_class(prow, student, group, classes, enrolled_class, ctx)
+        activity = None
+        if aid is not None and ids.activities is not None:
+            activity = ids.activities.get(aid)
+            if activity is None:
+                ctx.error(
+                    prow, "activity_id", "wb.choice.unknown_club", aid, id=aid, student=student
+                )
+        if aid is not None:
+            first = clubs.setdefault((student, aid), prow)
+            if first is not prow:
+                ctx.error(
+                    prow,
+                    "activity_id",
+                    "wb.choice.same_club",
+                    aid,
+                    student=student,
+                    id=aid,
+                    first=first.row,
+                )
+        if isinstance(rank, int) and rank >= 1:
+            first = ranks.setdefault((student, rank), prow)
+            if first is not prow:
+                ctx.error(
+                    prow,
+                    "rank",
+                    "wb.choice.duplicate_rank",
+                    rank,
+                    student=student,
+                    rank=rank,
+                    first=first.row,
+                    other=first.values.get("activity_id"),
+                )
+        class_row = (ids.groups or {}).get(group or "")
+        if activity is not None and class_row is not None:
+            _check_choice_grade(prow, activity, class_row, ctx)
+
+
+def _check_choice_class(
+    prow: ParsedRow,
+    student: str,
+    group: str,
+    classes: dict[str, ParsedRow],
+    enrolled_class: dict[str, ParsedRow],
+    ctx: _Ctx,
+) -> None:
+    first = classes.setdefault(student, prow)
+    if first.values["group_id"] != group:
+        ctx.error(
+            prow,
+            "group_id",
+            "wb.choice.two_classes",
+            group,
+            student=student,
+            other=first.values["group_id"],
+            first=first.row,
+        )
+        return
+    enrolment = enrolled_class.get(student)
+    if first is prow and enrolment is not None and enrolment.values["group_id"] != group:
+        ctx.error(
+            prow,
+            "group_id",
+            "wb.choice.enrolment_class",
+            group,
+            student=student,
+            other=enrolment.values["group_id"],
+            other_sheet=enrolment.sheet,
+            first=enrolment.row,
+        )
+
+
+def _check_choice_grade(prow: ParsedRow, activity: ParsedRow, group: ParsedRow, ctx: _Ctx) -> None:
+    low, high = activity.values.get("min_grade"), activity.values.get("max_grade")
+    grades = group.values.get("grade")
+    if (low is None and high is None) or not grades:
+        return
+    if not admits(low, high, grades):
+        aid = activity.values["activity_id"]
+        ctx.warning(
+            prow,
+            "activity_id",
+            "wb.choice.grade",
+            aid,
+            student=prow.values["student_id"],
+            id=aid,
+            grade=";".join(map(str, grades)),
+            low=low if low is not None else 1,
+            high=high if high is not None else 12,
+        )
+
+
 def _check_locks(result: TablesResult, ids: _Ids, ctx: _Ctx) -> None:
     """Errors: malformed cells, unknown ids, and a session that does not exist (`session`
     above the activity's sessions or the class's basic slots, a basic lock's slot that is
@@ -1045,6 +1179,7 @@ def validate_tables(result: TablesResult, ctx: _Ctx) -> None:
         rooms=_ids(result, "rooms", "room_id", ctx),
     )
     _positive(t["school"], "ratio", ctx)
+    _positive(t["school"], "max_clubs_per_student", ctx)
     _check_slots(t["slots"], ctx)
     _check_teachers(t["teachers"], ids, ctx)
     _check_groups(t["groups"], ids, ctx)
@@ -1052,6 +1187,8 @@ def validate_tables(result: TablesResult, ctx: _Ctx) -> None:
     _check_rooms(t["rooms"], ids, ctx)
     _check_enrolments(t["enrolments"], ids, ctx)
     _check_locks(result, ids, ctx)
+    _check_grade_bounds(t["activities"], ctx)
+    _check_choices(result, ids, ctx)
     for key in ("slots", "teachers"):
         place = result.found.get(key)
         if place is not None and place.header_row is not None and not t[key]:
@@ -1075,6 +1212,7 @@ def build_school(tables: dict[str, list[ParsedRow]]) -> School:
             stage=info["stage"],
             location=info["location"],
             ratio=info["ratio"] if info["ratio"] is not None else DEFAULT_RATIO,
+            max_clubs_per_student=info.get("max_clubs_per_student") or DEFAULT_MAX_CLUBS,
         ),
         slots=tuple(Slot(**v) for v in vals("slots")),
         teachers=tuple(Teacher(**v) for v in vals("teachers")),
@@ -1095,6 +1233,7 @@ def build_school(tables: dict[str, list[ParsedRow]]) -> School:
         # The source row travels with each lock so that problems can cite it; it takes
         # no part in equality or the stored school.
         locks=tuple(Lock(**r.values, row=r.row) for r in tables["locks"]),
+        choices=tuple(Choice(**v) for v in vals("choices")) if "choices" in tables else (),
     )
 
 
@@ -1106,7 +1245,7 @@ def _school_result(
     if not any(raw.rows for raw in raw_sheets) and not problems.errors:
         _no_data(raw_sheets, file, problems)
         return ReadResult(None, problems, source)
-    result = parse_raw_sheets(raw_sheets, spec.SHEETS, file, problems)
+    result = parse_raw_sheets(raw_sheets, spec.READ_SHEETS, file, problems)
     validate_tables(result, _Ctx(file, problems))
     school = build_school(result.tables) if problems.ok else None
     return ReadResult(school, problems, source)

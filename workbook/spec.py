@@ -88,6 +88,11 @@ class Sheet:
     columns: tuple[Column, ...]
     required: bool = False
     one_row: bool = False
+    # Other Chinese sheet names seen in real workbooks, accepted as the sheet's name.
+    more_aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.alias, *self.more_aliases)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -102,6 +107,14 @@ SCHOOL = Sheet(
         Column("stage", "学段", ENUM, enum=STAGE_LABELS),
         Column("location", "城乡类型", ENUM, enum=LOCATION_LABELS),
         Column("ratio", "师生比", RATIO, default=45),
+        # Additions (docs/workbook.md): the club allocation's "at most K clubs" rule.
+        Column(
+            "max_clubs_per_student",
+            "每生社团上限",
+            INT,
+            default=1,
+            more_aliases=("每人限选社团数", "限选社团数"),
+        ),
     ),
     required=True,
     one_row=True,
@@ -160,6 +173,9 @@ ACTIVITIES = Sheet(
         Column("allowed_slots", "可选时段", ID_LIST, default=()),
         Column("fixed_teacher", "指定教师", ID),
         Column("groups", "参与班级", ID_LIST, default=()),
+        # Additions (docs/workbook.md): grade eligibility for club choices.
+        Column("min_grade", "最低年级", INT),
+        Column("max_grade", "最高年级", INT),
     ),
 )
 ROOMS = Sheet(
@@ -197,14 +213,33 @@ LOCKS = Sheet(
     ),
 )
 
+# An addition to the contract (docs/workbook.md): students' ranked club wishes, the input
+# of the club allocation (choices/). One row per choice.
+CHOICES = Sheet(
+    "choices",
+    "选课志愿",
+    (
+        Column("student_id", "学生编号", ID, required=True),
+        Column("group_id", "班级编号", ID, required=True),
+        Column("activity_id", "活动编号", ID, required=True, more_aliases=("社团编号",)),
+        Column("rank", "志愿顺序", INT, required=True, more_aliases=("第几志愿", "志愿")),
+        Column("priority", "优先", BOOL, default=False, more_aliases=("优先录取",)),
+    ),
+    more_aliases=("社团志愿",),
+)
+
+# The contract's sheets: what the writer, the template and the app's sheet tabs cover.
 SHEETS: tuple[Sheet, ...] = (SCHOOL, SLOTS, TEACHERS, GROUPS, ACTIVITIES, ROOMS, ENROLMENTS, LOCKS)
-SHEET_BY_KEY = {s.key: s for s in SHEETS}
+# What the reader reads: the contract's sheets plus the additions. CHOICES moves into
+# SHEETS once the writer writes a school's choices (issue 14, the store and app part).
+READ_SHEETS: tuple[Sheet, ...] = (*SHEETS, CHOICES)
+SHEET_BY_KEY = {s.key: s for s in READ_SHEETS}
 
 
 def sheet_for_name(name: str) -> Sheet | None:
-    """The sheet a workbook sheet or CSV file stem names (English key or Chinese alias)."""
+    """The sheet a workbook sheet or CSV file stem names (English key or a Chinese alias)."""
     wanted = name.strip().lower()
-    for sheet in SHEETS:
-        if wanted in (sheet.key, sheet.alias):
+    for sheet in READ_SHEETS:
+        if wanted in sheet.names():
             return sheet
     return None

@@ -13,7 +13,6 @@ agree with the model on what a session, a qualified teacher or a suitable room i
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -53,7 +52,7 @@ def fairness_teachers(inst: Instance) -> list:
 
 
 def shares_of(inst: Instance) -> dict[str, int]:
-    return fair_shares(SimpleNamespace(inst=inst), fairness_teachers(inst))
+    return fair_shares(inst, fairness_teachers(inst))
 
 
 def _achievable(inst: Instance, t, cand: set[str]) -> list[int]:

@@ -272,6 +272,7 @@ class Run:
 def write_outputs(run: Run, out: Path, week_start: date, lang: str, extra: dict) -> Path:
     """Write every file of a run into `out`; returns the schedule CSV's path."""
     from scheduler.export import (
+        write_penalties_csv,
         write_report_json,
         write_schedule_csv,
         write_schedule_xlsx,
@@ -291,6 +292,8 @@ def write_outputs(run: Run, out: Path, week_start: date, lang: str, extra: dict)
     write_teacher_ics(run.school, run.schedule, out / "ics", week_start)
     paths.append(out / "ics")
     paths.append(write_summary(run.report, run.school, run.schedule, out / "summary.md"))
+    weights = run.report.weights
+    paths.append(write_penalties_csv(run.school, run.schedule, weights, out / "penalties.csv"))
     paths.append(
         write_report_json(
             out / "report.json",

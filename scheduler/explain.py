@@ -17,6 +17,9 @@ from i18n import t
 from scheduler.clock import Deadline
 from scheduler.instance import Instance
 from scheduler.model import Built, build
+from scheduler.names import Bilingual, activity_label, localise, slot_name
+
+__all__ = ["Bilingual", "Reason", "activity_label", "explain", "slot_name"]
 from workbook.spec import DAY_NAMES_ZH
 
 
@@ -26,36 +29,12 @@ class Reason:
     params: tuple[tuple[str, object], ...] = ()
 
     def message(self, lang: str = "zh") -> str:
-        params = {k: _localise(v, lang) for k, v in self.params}
+        params = {k: localise(v, lang) for k, v in self.params}
         return t(f"why.{self.code}", lang, **params)
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A parameter that reads differently in each language (a slot's name, say)."""
-
-    zh: str
-    en: str
-
-
-def _localise(value: object, lang: str) -> object:
-    if isinstance(value, Bilingual):
-        return value.en if lang == "en" else value.zh
-    return value
 
 
 def _r(code: str, **params: object) -> Reason:
     return Reason(code, tuple(params.items()))
-
-
-def slot_name(school: School, slot_id: str) -> Bilingual:
-    """ "周三第2节" / "Wed period 2": how people name a slot."""
-    slot = school.slot_by_id[slot_id]
-    same_day = sorted((s for s in school.slots if s.day == slot.day), key=lambda s: s.order)
-    period = [s.slot_id for s in same_day].index(slot_id) + 1
-    return Bilingual(
-        f"{DAY_NAMES_ZH[slot.day - 1]}第{period}节", f"{DAY_NAMES_EN[slot.day - 1]} period {period}"
-    )
 
 
 def explain(
@@ -280,15 +259,6 @@ def _lock_where(lk, n: int) -> tuple[str, dict[str, int]]:
     """How to name a lock: its row in the locks sheet when known (read from a workbook),
     else its position (a lock from the store)."""
     return ("_row", {"row": lk.row}) if lk.row is not None else ("", {"n": n})
-
-
-def activity_label(school: School, activity_id: str) -> Bilingual | str:
-    """An activity's name, or "一(1)班基础托管" / "basic care of class 一(1)"."""
-    gid = parse_basic_activity_id(activity_id)
-    if gid is not None:
-        return Bilingual(f"{gid}班基础托管", f"basic care of class {gid}")
-    activity = school.activity_by_id.get(activity_id)
-    return activity.name if activity else activity_id
 
 
 def _can_take(school: School, teacher, activity, slot_id: str | None) -> bool:

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain.schedule import SCHEDULE_COLUMNS, UNSTAFFED_COLUMNS, Placed, Schedule
 from domain.school import DAY_NAMES_EN, School, minutes, parse_basic_activity_id
 from i18n import TABLE, t
+from scheduler.penalties import TERMS, penalties
 from workbook.safety import csv_dict, save_workbook
 from workbook.spec import DAY_NAMES_ZH
 
@@ -506,8 +507,69 @@ def summary_text(report, school: School, schedule: Schedule) -> str:
             f"| {label} (`{name}`) | {_num(term['value'])} | {_num(term['weight'])} "
             f"| {_num(term['weighted'])} |"
         )
+    out += _penalty_lines(report, school, schedule)
     out += ["", f"## {_both('export.summary.size')}", "", *_size_lines(school, schedule), ""]
     return "\n".join(out)
+
+
+PENALTIES_SHOWN = 15  # per term in the summary; penalties.csv has every item
+
+
+def _penalty_lines(report, school: School, schedule: Schedule) -> list[str]:
+    """The heaviest items of each term, named (class, teacher, day); see penalties.csv."""
+    weights = report.weights or {}
+    items = [p for p in penalties(school, schedule) if weights.get(p.term)]
+    out = ["", f"## {_both('penalty.title')}", ""]
+    if not items:
+        return [*out, _both("penalty.none")]
+    out += [
+        f"| {_both('penalty.col.term')} | {_both('penalty.col.weighted')} "
+        f"| {_both('penalty.col.what')} |",
+        "|---|---:|---|",
+    ]
+    for term in TERMS:
+        mine = sorted((p for p in items if p.term == term), key=lambda p: -p.amount * weights[term])
+        for p in mine[:PENALTIES_SHOWN]:
+            out.append(
+                f"| `{term}` | {p.amount * weights[term]} | {p.message('zh')} / {p.message('en')} |"
+            )
+        if len(mine) > PENALTIES_SHOWN:
+            out.append(f"| `{term}` | | … +{len(mine) - PENALTIES_SHOWN} (penalties.csv) |")
+    return out
+
+
+PENALTY_COLUMNS = (
+    "term",
+    "amount",
+    "weight",
+    "weighted",
+    "teacher_id",
+    "group_id",
+    "day",
+    "zh",
+    "en",
+)
+
+
+def write_penalties_csv(
+    school: School, schedule: Schedule, weights: dict[str, int], path: Path | str
+) -> Path:
+    """`penalties.csv`: every soft-rule penalty item, for sorting and filtering in Excel."""
+    rows = [
+        {
+            "term": p.term,
+            "amount": p.amount,
+            "weight": weights.get(p.term, 0),
+            "weighted": p.amount * weights.get(p.term, 0),
+            "teacher_id": p.teacher_id or "",
+            "group_id": p.group_id or "",
+            "day": p.day or "",
+            "zh": p.message("zh"),
+            "en": p.message("en"),
+        }
+        for p in penalties(school, schedule)
+    ]
+    return _write_csv(path, PENALTY_COLUMNS, rows)
 
 
 def _label(key: str, fallback: str) -> str:

@@ -141,6 +141,23 @@ class Instance:
                 sets.add(frozenset(acts))
         return sorted(sets, key=sorted)
 
+    @cached_property
+    def basic_slots(self) -> list[str]:
+        """Slots at which some class has basic care."""
+        return [s for s in self.slots if self.basic_demand(s) > 0]
+
+    @cached_property
+    def work_slots(self) -> dict[str, set[str]]:
+        """teacher_id -> slots at which the teacher could hold some session (basic care at
+        an available slot, or an allowed slot of a club the teacher is qualified for): the
+        slots at which the model gives the teacher a variable."""
+        out = {t.teacher_id: set(self.basic_slots) & set(self.available(t)) for t in self.teachers}
+        for a in self.activities:
+            allowed = self.allowed(a)
+            for t in self.qualified(a):
+                out[t.teacher_id].update(s for s in allowed if s not in t.unavailable)
+        return out
+
     def teacher_capacity(self, teacher: Teacher) -> int:
         """Most sessions the teacher can take in a week, from limits and availability."""
         avail = self.available(teacher)

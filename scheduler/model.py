@@ -431,18 +431,13 @@ def teacher_load(b: Built, t: Teacher) -> cp_model.LinearExprT:
     )
 
 
-def fairness_set(b: Built) -> list[Teacher]:
+def fairness_set(inst: Instance) -> list[Teacher]:
     """Opted-in internal teachers who could take at least one session."""
-    return [
-        t
-        for t in b.inst.teachers
-        if not t.external and any(b.teacher_vars(t.teacher_id, s) for s in b.inst.slots)
-    ]
+    return [t for t in inst.teachers if not t.external and inst.work_slots[t.teacher_id]]
 
 
-def fair_shares(b: Built, teachers: list[Teacher]) -> dict[str, int]:
+def fair_shares(inst: Instance, teachers: list[Teacher]) -> dict[str, int]:
     """Water-filling: each teacher's share of the internal demand, capped by capacity."""
-    inst = b.inst
     lengths = [inst.length(s) for s in inst.slots] or [0]
     mean_len = sum(lengths) / len(lengths)
     demand = sum(bs.need * inst.length(bs.slot_id) for bs in inst.basic_sessions)
@@ -463,12 +458,10 @@ def fair_shares(b: Built, teachers: list[Teacher]) -> dict[str, int]:
     return {tid: round(min(c, level_hi)) for tid, c in caps.items()}
 
 
-def interchangeable(b: Built, teachers: list[Teacher]) -> list[list[str]]:
+def interchangeable(inst: Instance, teachers: list[Teacher]) -> list[list[str]]:
     """Groups of teachers that differ only by id: same limits, skills and availability,
     no homeroom, not named by any activity or lock."""
-    named = {a.fixed_teacher for a in b.inst.activities} | {
-        lk.teacher_id for lk in b.inst.school.locks
-    }
+    named = {a.fixed_teacher for a in inst.activities} | {lk.teacher_id for lk in inst.school.locks}
     groups: dict[tuple, list[str]] = {}
     for t in teachers:
         if t.homeroom or t.teacher_id in named:
@@ -481,7 +474,7 @@ def interchangeable(b: Built, teachers: list[Teacher]) -> list[list[str]]:
 def term_fairness(b: Built) -> tuple[cp_model.LinearExprT, cp_model.LinearExprT]:
     """Spread (max - min load) and total deviation from fair shares, in minutes."""
     m, inst = b.model, b.inst
-    teachers = fairness_set(b)
+    teachers = fairness_set(inst)
     if not teachers:
         return 0, 0
     max_len = max(inst.length(s) for s in inst.slots)
@@ -492,14 +485,14 @@ def term_fairness(b: Built) -> tuple[cp_model.LinearExprT, cp_model.LinearExprT]
         m.Add(hi >= load)
         m.Add(lo <= load)
     total = sum(loads.values())
-    for twins in interchangeable(b, teachers):
+    for twins in interchangeable(inst, teachers):
         # Identical teachers can swap their weeks: order their loads to cut symmetric search.
         for first, second in pairwise(twins):
             m.Add(loads[first] >= loads[second])
     # The loads sum to what the teachers do in total: bounds the spread from the average.
     m.Add(len(loads) * hi >= total)
     m.Add(len(loads) * lo <= total)
-    shares = fair_shares(b, teachers)
+    shares = fair_shares(inst, teachers)
     devs = []
     for t in teachers:
         tid, load = t.teacher_id, loads[t.teacher_id]

@@ -48,8 +48,8 @@ class Polisher:
         self.length = {s: inst.length(s) for s in inst.slots}
         self.day = {s: inst.day(s) for s in inst.slots}
         self.teacher = {t.teacher_id: t for t in inst.teachers}
-        fair = fairness_set(built)
-        self.share = fair_shares(built, fair) if fair else {}
+        fair = fairness_set(inst)
+        self.share = fair_shares(inst, fair) if fair else {}
         fixed = {(a.fixed_teacher, a.activity_id) for a in inst.activities}
         self.external = {
             t.teacher_id for t in inst.teachers if t.external

@@ -293,8 +293,8 @@ def pinned_pairs(built: Built, held: dict[str, list[str]]) -> set[tuple[str, str
 def staff_sessions(built: Built, held: dict[str, list[str]]) -> dict[tuple[str, str], list[str]]:
     inst = built.inst
     teachers = {t.teacher_id: t for t in inst.teachers}
-    fair = fairness_set(built)
-    shares = fair_shares(built, fair) if fair else {}
+    fair = fairness_set(inst)
+    shares = fair_shares(inst, fair) if fair else {}
     mean_len = sum(inst.length(s) for s in inst.slots) / max(1, len(inst.slots))
     pinned = pinned_pairs(built, held)
     heads = _heads(built)
@@ -395,7 +395,7 @@ def order_twins(built: Built, staff: dict[tuple[str, str], list[str]]) -> None:
     for (_aid, s), ts in staff.items():
         for t in ts:
             load[t] += inst.length(s)
-    for twins in interchangeable(built, fairness_set(built)):
+    for twins in interchangeable(inst, fairness_set(inst)):
         by_load = sorted(twins, key=lambda t: (-load[t], t))
         rename = dict(zip(by_load, twins, strict=True))
         for key, ts in staff.items():

@@ -99,6 +99,18 @@ def test_schedule_writes_every_file_checks_and_stores(first_run, db_url: str) ->
     assert len(versions) == 1
 
 
+def test_schedule_lists_every_penalty_where_the_objective_comes_from(first_run) -> None:
+    """penalties.csv has one row per soft-rule item; per term they add up to the report."""
+    out, _output = first_run
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))["report"]
+    rows = _rows(out / "penalties.csv")
+    assert rows and {"term", "weighted", "zh", "en"} <= set(rows[0])
+    for name, term in report["terms"].items():
+        mine = [r for r in rows if r["term"] == name]
+        assert sum(int(r["amount"]) for r in mine) == term["value"] or report["status"] != "optimal"
+    assert "软性规则扣分明细" in (out / "summary.md").read_text(encoding="utf-8")
+
+
 def test_a_second_run_adds_a_schedule_version_not_a_school_version(
     first_run, db_url: str, tmp_path: Path
 ) -> None:

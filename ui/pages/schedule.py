@@ -23,7 +23,8 @@ from domain.schedule import Schedule
 from domain.school import Lock, School, parse_basic_activity_id
 from scheduler.check import Violation, check, rows_of
 from scheduler.instance import Instance
-from scheduler.model import build, fair_shares, fairness_set
+from scheduler.model import fair_shares, fairness_set
+from scheduler.penalties import Penalty, penalties
 from scheduler.repair import mark_unavailable
 from scheduler.service import schedule_school
 from scheduler.solve import SolveOptions
@@ -205,8 +206,8 @@ def violations(
 @st.cache_data(show_spinner=False, max_entries=64)
 def shares(url: str, school_version_id: int, _school: School) -> dict[str, int]:
     """Each teacher's fair share of the week (minutes), as the model defines it."""
-    built = build(Instance(_school), Weights())
-    return fair_shares(built, fairness_set(built))
+    inst = Instance(_school)
+    return fair_shares(inst, fairness_set(inst))
 
 
 def report_section(stored: StoredSchedule, school: School, current_version_id: int) -> None:
@@ -238,6 +239,10 @@ def report_section(stored: StoredSchedule, school: School, current_version_id: i
             hide_index=True,
             width="stretch",
         )
+        items = penalty_items(
+            database_url(), school.school_id, stored.version, school, stored.schedule
+        )
+        penalty_table(items, {n: v["weight"] for n, v in terms.items()})
     found = violations(database_url(), school.school_id, stored.version, school, stored.schedule)
     if found:
         st.error(tr("ui.sched.check_failed", n=len(found)))
@@ -248,6 +253,33 @@ def report_section(stored: StoredSchedule, school: School, current_version_id: i
     if report.get("kind") == "repair":
         st.markdown(f"**{tr('ui.sched.changes', n=len(changes))}**")
         st.markdown("\n".join(f"- {c[state.lang()]}" for c in changes) or tr("ui.sched.no_changes"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def penalty_items(
+    url: str, school_id: str, version: int, _school: School, _schedule: Schedule
+) -> list[Penalty]:
+    """Every soft-rule penalty of a stored schedule version."""
+    return penalties(_school, _schedule)
+
+
+def penalty_table(items: list[Penalty], weights: dict[str, int]) -> None:
+    """Where the objective's points come from: every penalty item, heaviest first."""
+    items = [p for p in items if weights.get(p.term)]
+    with st.expander(tr("penalty.title") + f" ({len(items)})"):
+        if not items:
+            st.caption(tr("penalty.none"))
+            return
+        rows = [
+            {
+                tr("penalty.col.term"): tr_or(f"export.term.{p.term}", p.term),
+                tr("penalty.col.weighted"): p.amount * weights[p.term],
+                tr("penalty.col.what"): p.message(state.lang()),
+            }
+            for p in items
+        ]
+        frame = pd.DataFrame(rows).sort_values(tr("penalty.col.weighted"), ascending=False)
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _num(value: float | None) -> str:

@@ -18,6 +18,7 @@ from scheduler.clock import Deadline
 from scheduler.instance import Instance
 from scheduler.model import Built, build
 from scheduler.names import Bilingual, activity_label, localise, slot_name
+from scheduler.rules import BY_TAG
 
 __all__ = ["Bilingual", "Reason", "activity_label", "explain", "slot_name"]
 from workbook.spec import DAY_NAMES_ZH
@@ -322,38 +323,33 @@ def _shrink(built: Built, core: list, deadline: Deadline) -> list:
 def _rule_reason(built: Built, label: tuple) -> Reason:
     school = built.inst.school
     kind, key = label[0], label[1]
+    code = BY_TAG[kind].reason  # scheduler/rules.py: every label kind has its entry
     names = {
         **{a.activity_id: a.name for a in school.activities},
         **{tc.teacher_id: tc.name for tc in school.teachers},
     }
     if kind in ("basic_staff", "rooms"):
-        slot = slot_name(school, key)
-        need = built.inst.basic_demand(key)
-        return _r(f"rule_{kind}", slot=slot, need=need)
+        return _r(code, slot=slot_name(school, key), need=built.inst.basic_demand(key))
     if kind == "teacher_day":
-        return _r(
-            "rule_teacher_day", teacher=names[key], limit=school.teacher_by_id[key].max_per_day
-        )
+        return _r(code, teacher=names[key], limit=school.teacher_by_id[key].max_per_day)
     if kind == "teacher_week":
-        return _r(
-            "rule_teacher_week", teacher=names[key], limit=school.teacher_by_id[key].max_per_week
-        )
+        return _r(code, teacher=names[key], limit=school.teacher_by_id[key].max_per_week)
     if kind in ("held", "one_per_day", "staff", "fixed", "lock_room"):
         activity = school.activity_by_id.get(key)
         return _r(
-            f"rule_{kind}",
+            code,
             name=names.get(key, key),
             k=activity.sessions_per_week if activity else 0,
             staff=activity.staff if activity else 0,
         )
     if kind == "students":
-        return _r("rule_students", names="、".join(names.get(a, a) for a in key))
+        return _r(code, names="、".join(names.get(a, a) for a in key))
     if kind == "lock":
         lk = school.locks[key]
         sfx, where = _lock_where(lk, key + 1)
-        return _r("rule_lock" + sfx, **where, activity=activity_label(school, lk.activity_id))
+        return _r(code + sfx, **where, activity=activity_label(school, lk.activity_id))
     if kind == "room":
         room = school.room_by_id.get(key)
-        return _r("rule_room", room=room.name if room else key)
+        return _r(code, room=room.name if room else key)
     # "class", "home_room": `key` is a group id (never pass `key=`: t() takes `key` itself)
-    return _r(f"rule_{kind}", group=key)
+    return _r(code, group=key)

@@ -15,7 +15,8 @@ from domain.school import Activity, School, parse_basic_activity_id
 from i18n import t
 from scheduler.instance import Instance
 from scheduler.model import add_objective, build
-from scheduler.solve import Result, SolveOptions, extract, report_of, run_solver
+from scheduler.solve import Result, SolveOptions, extract, search
+from scheduler.warmstart import Start
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,12 @@ def repair(school: School, previous: Schedule, options: SolveOptions | None = No
             keep += _keep_literals(built, p, hint)
         if keep:
             add_objective(built, [(options.weights.change, len(keep) - sum(keep))])
-        solver, status, watcher, seconds = run_solver(built, options, hint, started, deadline)
-        report = report_of(built, solver, status, watcher, seconds, options)
-        if report.status not in ("optimal", "feasible"):
+        # The previous week breaks the changed school somewhere, so it is a hint, not an
+        # answer: without a valid week the feasibility search runs first, guided by it.
+        report, answer = search(built, options, Start(hint), deadline, started)
+        if answer is None:
             return RepairResult(Result(None, report, built), [])
-        schedule = extract(built, solver, _by_key(previous))
+        schedule = extract(built, answer, _by_key(previous))
         if schedule is not None:
             changes = [_named(school, c) for c in diff(previous, schedule)]
             return RepairResult(Result(schedule, report, built), changes)

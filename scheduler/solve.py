@@ -235,7 +235,7 @@ def solve(school: School, options: SolveOptions | None = None, hint: dict | None
         warm = time.perf_counter() - started
         if start.solution is not None and options.progress:
             options.progress(Progress(warm, start.solution.ObjectiveValue(), None))
-        report, answer = _search(built, options, start, deadline, started, warm)
+        report, answer = search(built, options, start, deadline, started, warm)
         if answer is None:
             return Result(None, report, built)
         schedule = extract(built, answer)
@@ -257,8 +257,16 @@ def _start(built: Built, options: SolveOptions, hint: dict | None, deadline: Dea
     return Start({})
 
 
-def _search(built, options, start: Start, deadline: Deadline, started: float, warm: float):
-    """Run the searches; returns (report, the answer to read the schedule from or None)."""
+def search(
+    built: Built,
+    options: SolveOptions,
+    start: Start,
+    deadline: Deadline,
+    started: float,
+    warm: float = 0.0,
+):
+    """Run the searches from `start`; returns (report, the answer to read the schedule
+    from, or None). Without a valid starting week a feasibility search looks for one first."""
     first_at = warm if start.solution is not None else None
     if start.solution is not None and options.first_solution:
         report = _report_of_start(built, start, options, None, warm, first_at)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from compensation import schemes
 from i18n import both
 
 EXIT_INVALID = 2
@@ -112,12 +113,7 @@ def subsidies(
             help="课表 CSV（文件或按学校编号命名的文件夹）/ schedule CSV file or folder",
         ),
     ] = None,
-    scheme: Annotated[
-        str,
-        typer.Option(
-            "--scheme", help="quality 或 lp（全县线性规划）/ quality or lp (county LP rules)"
-        ),
-    ] = "quality",
+    scheme: Annotated[str, typer.Option("--scheme", help=schemes.scheme_help())] = schemes.DEFAULT,
     pooled: Annotated[
         bool, typer.Option("--pooled", help="全县统一预算 / one county budget")
     ] = False,
@@ -154,7 +150,7 @@ def subsidies(
                 typer.echo(p.render(), err=True)
             raise typer.Exit(EXIT_INVALID)
         plans = _schedules(schedules, schools, db, from_db=workbook is None)
-        schemes = ("hour_only", "quality", "lp") if scheme == "lp" else ("hour_only", "quality")
+        computed = schemes.run_schemes(scheme)
 
         def progress(done: int, total: int, sid: str) -> None:
             typer.echo(f"[{done}/{total}] {sid}", err=True)
@@ -164,8 +160,8 @@ def subsidies(
             pol,
             ev,
             plans,
-            schemes,
-            pooled=pooled or scheme == "lp",
+            computed,
+            pooled=pooled or schemes.county_pool(computed),
             scope="county" if county else next(iter(schools)),
             progress=progress if county else None,
         )

@@ -17,6 +17,7 @@ teachers not at a bound (solved exactly), which keeps pay monotone in score and 
 LP: pay tracks the quality-weighted hourly rates as closely as possible (hour-weighted
 L1 distance) subject to floors, caps, the budget, monotonicity in quality within each
 location and county rules such as "village average hourly pay >= town average".
+Each is one entry of `compensation.schemes.SCHEMES`, which `allocate` dispatches on.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pandas as pd
 
 from compensation.errors import CompensationError
 from compensation.policy import LpRule, Policy
+from compensation.schemes import scheme as scheme_named
 from compensation.scores import multiplier
 
 # Input columns of a teacher frame (one row per teacher-term).
@@ -405,10 +407,5 @@ def lp_allocate(
 
 
 def allocate(scheme: str, teachers: pd.DataFrame, budget_fen: int, policy: Policy) -> Allocation:
-    if scheme == "hour_only":
-        return hour_only(teachers, budget_fen, policy)
-    if scheme == "quality":
-        return quality_weighted(teachers, budget_fen, policy)
-    if scheme == "lp":
-        return lp_allocate(teachers, budget_fen, policy)
-    raise CompensationError("comp.scheme.unknown", scheme=scheme)
+    """The budget split by the named scheme (its function is listed in `SCHEMES`)."""
+    return scheme_named(scheme).allocate(teachers, budget_fen, policy)

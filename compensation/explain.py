@@ -7,6 +7,7 @@ import pandas as pd
 
 from compensation.allocate import Allocation, yuan
 from compensation.policy import FACT_MEASURES, SOURCE_LABELS, Policy
+from compensation.schemes import SCHEMES
 from compensation.scores import ScoreResult
 from i18n import t
 
@@ -60,7 +61,7 @@ def reason(row: pd.Series, policy: Policy, scheme: str, lang: str) -> str:
     hours = f"{row['hours']:.1f}"
     rate = yuan(round(row["hourly_fen"]))
     parts = []
-    if scheme == "hour_only":
+    if not SCHEMES[scheme].quality:
         parts.append(t("comp.reason.hour_only", lang, hours=hours, rate=rate))
     else:
         if row["n_sources"] == 0:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from compensation.allocate import yuan
 from compensation.run import SubsidyResult
+from compensation.schemes import BASELINE
 from workbook.safety import csv_row, save_workbook
 
 PAYROLL_COLUMNS = [
@@ -259,13 +260,13 @@ def _markdown(frame: pd.DataFrame) -> str:
 def write_all(result: SubsidyResult, folder: Path, lang: str = "zh") -> list[Path]:
     """payroll.xlsx / payroll.csv (main scheme), hour-only payroll, comparison, summary."""
     folder.mkdir(parents=True, exist_ok=True)
-    scheme = result.main_scheme if result.main_scheme in result.allocations else "hour_only"
+    scheme = result.main_scheme if result.main_scheme in result.allocations else BASELINE
     out = [
         write_payroll_xlsx(result, scheme, folder / "payroll.xlsx", lang),
         write_payroll_csv(result, scheme, folder / "payroll.csv", lang),
     ]
-    if "hour_only" in result.allocations and scheme != "hour_only":
-        out.append(write_payroll_csv(result, "hour_only", folder / "payroll_hour_only.csv", lang))
+    if result.baseline is not None and scheme != BASELINE:
+        out.append(write_payroll_csv(result, BASELINE, folder / f"payroll_{BASELINE}.csv", lang))
     out += write_comparison(result, folder, lang)
     summary = folder / "summary.md"
     summary.write_text(summary_text(result, lang), encoding="utf-8")

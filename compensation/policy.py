@@ -24,7 +24,6 @@ from domain.problems import Problems
 RATING_SOURCES = ("student", "parent", "peer", "leader", "other")
 FACT_MEASURES = ("attendance", "homework")
 BUDGET_MODES = ("rate", "fees", "fixed")
-SCHEMES = ("hour_only", "quality", "lp")
 
 # Chinese labels accepted for the rating sources and fact measures (first one is written).
 SOURCE_LABELS: dict[str, tuple[str, ...]] = {

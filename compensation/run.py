@@ -28,12 +28,13 @@ from compensation.errors import CompensationError
 from compensation.evidence import Evidence
 from compensation.explain import payslips
 from compensation.policy import Policy, Term
+from compensation.schemes import BASELINE, DEFAULT, compared, county_pool, main_scheme
 from compensation.scores import ScoreResult, compute_scores
 from domain.problems import Problems
 from domain.schedule import Schedule
 from domain.school import School
 
-DEFAULT_SCHEMES = ("hour_only", "quality")
+DEFAULT_SCHEMES = (BASELINE, DEFAULT)
 
 
 @dataclass
@@ -52,7 +53,12 @@ class SubsidyResult:
 
     @property
     def main_scheme(self) -> str:
-        return "lp" if "lp" in self.allocations else "quality"
+        return main_scheme(self.allocations)
+
+    @property
+    def baseline(self) -> Allocation | None:
+        """Today's practice (hour-only), when the run computed it."""
+        return self.allocations.get(BASELINE)
 
 
 def _canonical(frame: pd.DataFrame | None, cols: list[str]) -> list[list[object]]:
@@ -180,16 +186,18 @@ def run_pipeline(
         load, policy, budget_fen, ratings, facts, conflicts, schemes
     )
     slips = {s: payslips(a, scores, teachers, policy) for s, a in allocations.items()}
-    comparison = None
-    if "hour_only" in allocations:
-        other = "lp" if "lp" in allocations else "quality" if "quality" in allocations else None
-        if other:
-            comparison = compare(allocations["hour_only"], allocations[other])
+    comparison = _comparison(allocations)
     term_id = policy.term.term_id if policy.term else ""
     digest = inputs_hash(policy, scope, load, ratings, facts, conflicts, budget_fen)
     return SubsidyResult(
         scope, term_id, policy, budget_fen, teachers, scores, allocations, slips, comparison, digest
     )
+
+
+def _comparison(allocations: dict[str, Allocation]) -> Comparison | None:
+    """Today's practice against the run's main scheme, when both were computed."""
+    pair = compared(allocations)
+    return compare(allocations[pair[0]], allocations[pair[1]]) if pair else None
 
 
 def occurrences(
@@ -289,7 +297,7 @@ def run_county(
     load = load_table(occ, schools, policy, county)
     facts = _derived_facts(evidence, occ)
     locations = {sid: s.info.location for sid, s in schools.items()}
-    if pooled or not county or policy.budget_mode == "fixed" or "lp" in schemes:
+    if pooled or not county or policy.budget_mode == "fixed" or county_pool(schemes):
         budget = budget_for(policy, load, occ, locations)
         result = run_pipeline(
             load, policy, budget, evidence.ratings, facts, evidence.conflicts, schemes, scope
@@ -337,10 +345,7 @@ def combine(parts: list[SubsidyResult], policy: Policy, problems: Problems) -> S
         cat([p.scores.dropped for p in parts]),
     )
     slips = {s: cat([p.payslips[s] for p in parts]) for s in schemes}
-    comparison = None
-    if "hour_only" in allocations and len(schemes) > 1:
-        other = "lp" if "lp" in allocations else "quality"
-        comparison = compare(allocations["hour_only"], allocations[other])
+    comparison = _comparison(allocations)
     digest = hashlib.sha256("".join(p.inputs_hash for p in parts).encode()).hexdigest()
     return SubsidyResult(
         "county",

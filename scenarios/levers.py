@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compensation import schemes
 from compensation.policy import Term
 from domain.problems import Problems
 from i18n import both
@@ -27,7 +28,7 @@ STAGES = ("primary", "junior", "high")  # service stages: a nine-year school has
 SCHOOL_STAGES = ("primary", "junior", "nine_year", "high")
 LOCATIONS = ("urban", "town", "village")
 MODES = ("rate", "fees")  # the money pool: compensation's budget_mode
-SCHEMES = ("hour_only", "quality", "lp")  # compensation's allocation schemes
+SCHEMES = schemes.NAMES  # compensation's allocation schemes (compensation/schemes.py)
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SELF_STUDY_PRESETS_YUAN = (20.0, 35.0, 50.0)  # anecdote / midpoint / Shandong floor
 
@@ -82,7 +83,7 @@ class Scenario:
     )
     public_topup_per_student_yuan: float = 0.0  # per enrolled pupil and term
     # [subsidy]: compensation/'s scheme and policy (docs/compensation.md)
-    scheme: str = "hour_only"  # hour_only (today's practice) / quality / lp
+    scheme: str = schemes.BASELINE  # hour_only (today's practice) / quality / lp
     mode: str = "rate"  # the pool: rate (base rate x hours + allowances) / fees
     base_rate_yuan: float = 50.0  # per class hour (课时) of basic and extended service
     class_hour_minutes: int = 45

@@ -47,6 +47,7 @@ from compensation.errors import CompensationError
 from compensation.evidence import Evidence
 from compensation.policy import Policy
 from compensation.run import budget_for, load_table, occurrences, score_teachers
+from compensation.schemes import county_pool
 from domain.problems import Problems
 from domain.schedule import Schedule, session_id
 from domain.school import School, parse_basic_activity_id
@@ -410,9 +411,8 @@ def allocate_pay(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Each school's teacher lines (by school id) and the schools that could not be paid
     (school id -> reason). Scores are computed once for the county (they are normalised
-    within each school). Hour-only and quality-weighted: each school its own pool, as
-    `afterschool subsidies --county` does; LP: one county pool (its rules compare
-    locations)."""
+    within each school). Each school its own pool, as `afterschool subsidies --county`
+    does, unless the scheme needs one county pool (LP: its rules compare locations)."""
     policy = policy_of(scenario)
     paid = {sid: f for sid, f in facts.items() if not f.load.empty}
     out: dict[str, pd.DataFrame] = {sid: _empty_lines() for sid in facts if sid not in paid}
@@ -423,10 +423,10 @@ def allocate_pay(
     _scores, teachers = score_teachers(load, policy, ev.ratings, ev.facts, ev.conflicts)
     extra = teachers[["key", "weekend_hours", "self_study_sessions", "self_study_hours"]]
     extra = extra.assign(n_sources=teachers["n_sources"])
-    if scenario.scheme == "lp":
+    if county_pool([scenario.scheme]):
         budget = sum(f.budget_fen for f in paid.values())
         try:
-            lines = allocate("lp", teachers, budget, policy).lines.merge(extra, on="key")
+            lines = allocate(scenario.scheme, teachers, budget, policy).lines.merge(extra, on="key")
         except CompensationError as exc:
             return out, {sid: exc.render() for sid in paid}
         for sid, part in lines.groupby("school_id", sort=True):

@@ -83,8 +83,8 @@ def save_run(session: Session, result, scheme: str | None = None) -> SubsidyRun:
     alloc = result.allocations[scheme]
     slips = result.payslips[scheme]
     hour_only = None
-    if "hour_only" in result.allocations:
-        ho = result.allocations["hour_only"].lines
+    if result.baseline is not None:  # today's practice, kept beside each line
+        ho = result.baseline.lines
         hour_only = dict(zip(ho["key"], ho["amount_fen"].astype(int), strict=True))
     totals = {s: int(a.lines["amount_fen"].sum()) for s, a in result.allocations.items()}
     if result.comparison is not None:

@@ -36,8 +36,8 @@ TEXT = {
         "floors, caps and budget.",
     ),
     "comp.scheme.unknown": (
-        "未知的分配方案：{scheme}（可选 hour_only / quality / lp）。",
-        "Unknown scheme: {scheme} (hour_only / quality / lp).",
+        "未知的分配方案：{scheme}（可选 {allowed}）。",
+        "Unknown scheme: {scheme} ({allowed}).",
     ),
     "comp.input.duplicate_teacher": (
         "教师 {teacher} 出现了两次。",

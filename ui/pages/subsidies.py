@@ -22,6 +22,7 @@ from compensation.payroll import write_payroll_csv, write_payroll_xlsx
 from compensation.policy import Policy, Term, load_policy_toml
 from compensation.run import SubsidyResult, run_school
 from compensation.samplegen import DEFAULT_SEED, generate, write_sample
+from compensation.schemes import BASELINE, DEFAULT
 from domain.problems import Problems
 from domain.schedule import Schedule
 from domain.school import School
@@ -162,8 +163,8 @@ def compute(
 
 def result_frame(result: SubsidyResult) -> pd.DataFrame:
     """One row per teacher: both schemes' amounts, score, multiplier, reasons."""
-    slips = result.payslips["quality"]
-    hour_only = result.allocations["hour_only"].lines.set_index("key")["amount_fen"]
+    slips = result.payslips[result.main_scheme]
+    hour_only = result.allocations[BASELINE].lines.set_index("key")["amount_fen"]
     frame = slips[
         [
             "teacher_id",
@@ -239,7 +240,7 @@ def charts_section(frame: pd.DataFrame) -> None:
         return
     who = tr("ui.sub.col.teacher")
     hourly, scheme = tr("ui.sub.hourly"), tr("ui.sub.scheme")
-    names = {"hour_only": tr("ui.sub.scheme.hour_only"), "quality": tr("ui.sub.scheme.quality")}
+    names = {s: tr(f"ui.sub.scheme.{s}") for s in (BASELINE, DEFAULT)}
     long = pd.concat(
         [
             pd.DataFrame(
@@ -249,7 +250,7 @@ def charts_section(frame: pd.DataFrame) -> None:
                     "location": paid["location"],
                 }
             )
-            for s, col in (("hour_only", "hour_only_fen"), ("quality", "amount_fen"))
+            for s, col in ((BASELINE, "hour_only_fen"), (DEFAULT, "amount_fen"))
         ],
         ignore_index=True,
     )
@@ -314,12 +315,13 @@ def teachers_section(frame: pd.DataFrame) -> None:
 
 
 def payroll_bytes(result: SubsidyResult, kind: str, language: str) -> bytes:
-    """The payroll of the quality-weighted scheme, by compensation.payroll."""
+    """The payroll of the run's main scheme, by compensation.payroll."""
+    scheme = result.main_scheme
     with tempfile.TemporaryDirectory() as folder:
         if kind == "xlsx":
-            path = write_payroll_xlsx(result, "quality", Path(folder) / "p.xlsx", language)
+            path = write_payroll_xlsx(result, scheme, Path(folder) / "p.xlsx", language)
         else:
-            path = write_payroll_csv(result, "quality", Path(folder) / "p.csv", language)
+            path = write_payroll_csv(result, scheme, Path(folder) / "p.csv", language)
         return path.read_bytes()
 
 

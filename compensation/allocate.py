@@ -318,11 +318,14 @@ def quality_weighted(teachers: pd.DataFrame, budget_fen: int, policy: Policy) ->
     return _finish(t, "quality", budget_fen, allow, ideal, lo, hi, m, info)
 
 
-def location_averages(lines: pd.DataFrame) -> dict[str, float]:
-    """Average hourly pay per location: sum of amounts (allowances included) / sum of hours."""
+def location_averages(lines: pd.DataFrame, amount: str = "amount_fen") -> dict[str, float]:
+    """Average hourly pay per location, in fen: the sum of amounts (allowances included)
+    over the sum of hours of the teachers with hours. The one definition of "average
+    hourly pay" (the comparison, the app's charts): a mean of each
+    teacher's hourly rate would weigh a 2-hour teacher like a 200-hour one."""
     paid = lines[lines["hours"] > 0]
     g = paid.groupby("location")
-    return (g["amount_fen"].sum() / g["hours"].sum()).to_dict()
+    return (g[amount].sum() / g["hours"].sum()).to_dict()
 
 
 def lp_allocate(

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from compensation.allocate import Allocation, location_averages
+from domain.school import LOCATIONS
 
 
 def gini(values: np.ndarray | pd.Series) -> float:
@@ -35,10 +36,32 @@ class Comparison:
     summary: dict[str, object]
 
 
+def hourly_yuan(lines: pd.DataFrame, amount: str = "amount_fen") -> pd.Series:
+    """Each teacher's pay per class hour in 元 (teachers with hours only)."""
+    paid = lines[lines["hours"] > 0]
+    return paid[amount] / paid["hours"] / 100.0
+
+
+def location_hourly_yuan(lines: pd.DataFrame, amount: str = "amount_fen") -> dict[str, float]:
+    """Average hourly pay per location in 元: sum of pay / sum of hours
+    (`allocate.location_averages`), never a mean of the teachers' rates."""
+    return {loc: fen / 100.0 for loc, fen in location_averages(lines, amount).items()}
+
+
+def gains(diff_fen: pd.Series) -> dict[str, float]:
+    """Who gains and who loses from one scheme to another, and the money moved (元)."""
+    return {
+        "gainers": int((diff_fen > 0).sum()),
+        "losers": int((diff_fen < 0).sum()),
+        "unchanged": int((diff_fen == 0).sum()),
+        "moved_yuan": float(diff_fen[diff_fen > 0].sum()) / 100.0,
+    }
+
+
 def scheme_metrics(alloc: Allocation) -> dict[str, object]:
     lines = alloc.lines
     paid = lines[lines["hours"] > 0]
-    hourly = paid["amount_fen"] / paid["hours"] / 100.0
+    hourly = hourly_yuan(lines)
     out: dict[str, object] = {
         "scheme": alloc.scheme,
         "total_yuan": alloc.budget_fen / 100.0,
@@ -48,8 +71,9 @@ def scheme_metrics(alloc: Allocation) -> dict[str, object]:
         "min_hourly_yuan": float(hourly.min()) if len(hourly) else 0.0,
         "max_hourly_yuan": float(hourly.max()) if len(hourly) else 0.0,
     }
-    for loc in ("urban", "town", "village"):
-        out[f"avg_hourly_{loc}_yuan"] = location_averages(lines).get(loc, np.nan) / 100.0
+    averages = location_hourly_yuan(lines)
+    for loc in LOCATIONS:
+        out[f"avg_hourly_{loc}_yuan"] = averages.get(loc, np.nan)
     return out
 
 
@@ -75,10 +99,7 @@ def compare(base: Allocation, other: Allocation) -> Comparison:
         "base": base.scheme,
         "other": other.scheme,
         "teachers": len(table),
-        "gainers": int((table["diff_fen"] > 0).sum()),
-        "losers": int((table["diff_fen"] < 0).sum()),
-        "unchanged": int((table["diff_fen"] == 0).sum()),
-        "moved_yuan": float(table.loc[table["diff_fen"] > 0, "diff_fen"].sum()) / 100.0,
+        **gains(table["diff_fen"]),
         "max_gain_yuan": float(table["diff_fen"].max()) / 100.0 if len(table) else 0.0,
         "max_loss_yuan": float(-table["diff_fen"].min()) / 100.0 if len(table) else 0.0,
         "max_gain_pct": float(table["diff_pct"].max()) if len(table) else 0.0,

@@ -453,3 +453,21 @@ def test_lp_properties(case) -> None:
 def test_gini() -> None:
     assert gini([1, 1, 1]) == 0.0
     assert gini([0, 0, 0, 4]) == pytest.approx(0.75)
+
+
+def test_average_hourly_pay_is_sum_of_pay_over_sum_of_hours() -> None:
+    """One definition for the comparison and the app: 2 h at 40 元/h and 60 h at 60 元/h
+    average 59.35 元/h (the mean of the two rates, 50, would be wrong)."""
+    from compensation.compare import hourly_yuan, location_hourly_yuan
+
+    lines = pd.DataFrame(
+        {
+            "location": ["village", "village", "town"],
+            "hours": [2.0, 60.0, 0.0],
+            "amount_fen": [8_000, 360_000, 2_000],  # the town teacher: an allowance only
+            "other_fen": [12_000, 300_000, 2_000],
+        }
+    )
+    assert location_hourly_yuan(lines) == {"village": pytest.approx(368_000 / 62 / 100)}
+    assert location_hourly_yuan(lines, "other_fen")["village"] == pytest.approx(312_000 / 6200)
+    assert list(hourly_yuan(lines)) == [40.0, 60.0]

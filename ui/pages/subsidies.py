@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from compensation.allocate import yuan
+from compensation.compare import gains, hourly_yuan, location_hourly_yuan
 from compensation.errors import CompensationError
 from compensation.evidence import Evidence, read_evidence, write_evidence_template
 from compensation.payroll import write_payroll_csv, write_payroll_xlsx
@@ -25,7 +26,7 @@ from compensation.samplegen import DEFAULT_SEED, generate, write_sample
 from compensation.schemes import BASELINE, DEFAULT
 from domain.problems import Problems
 from domain.schedule import Schedule
-from domain.school import School
+from domain.school import LOCATIONS, School
 from store.db import PROJECT_ROOT, database_url
 from store.subsidy_runs import list_runs, load_run, save_run
 from ui import charts, state
@@ -36,7 +37,8 @@ from workbook.safety import check_size
 SAMPLE_POLICY = PROJECT_ROOT / "data" / "sample_evidence" / "policy.toml"
 RESULT_KEY = "_subsidy_result"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LOCATIONS = ("village", "town", "urban")
+# The two schemes the page shows: today's practice and the run's main scheme (its amounts).
+SCHEME_COLUMNS = ((BASELINE, "hour_only_fen"), (DEFAULT, "amount_fen"))
 
 
 # ---------------------------------------------------------------- inputs
@@ -240,17 +242,13 @@ def charts_section(frame: pd.DataFrame) -> None:
         return
     who = tr("ui.sub.col.teacher")
     hourly, scheme = tr("ui.sub.hourly"), tr("ui.sub.scheme")
-    names = {s: tr(f"ui.sub.scheme.{s}") for s in (BASELINE, DEFAULT)}
+    columns = {tr(f"ui.sub.scheme.{s}"): col for s, col in SCHEME_COLUMNS}
     long = pd.concat(
         [
             pd.DataFrame(
-                {
-                    scheme: names[s],
-                    hourly: paid[col] / paid["hours"] / 100.0,
-                    "location": paid["location"],
-                }
+                {scheme: name, hourly: hourly_yuan(paid, col), "location": paid["location"]}
             )
-            for s, col in ((BASELINE, "hour_only_fen"), (DEFAULT, "amount_fen"))
+            for name, col in columns.items()
         ],
         ignore_index=True,
     )
@@ -261,29 +259,26 @@ def charts_section(frame: pd.DataFrame) -> None:
     with right:
         st.markdown(f"**{tr('ui.sub.gains')}**")
         diff = tr("ui.sub.diff")
-        gains = pd.DataFrame(
-            {
-                who: paid["teacher_id"] + " " + paid["name"],
-                diff: (paid["amount_fen"] - paid["hour_only_fen"]) / 100.0,
-            }
-        )
-        st.plotly_chart(charts.gains_bars(gains, who, diff), key="sub_gains")
-        up, down = int((gains[diff] > 0).sum()), int((gains[diff] < 0).sum())
+        diff_fen = paid["amount_fen"] - paid["hour_only_fen"]
+        bars = pd.DataFrame({who: paid["teacher_id"] + " " + paid["name"], diff: diff_fen / 100.0})
+        st.plotly_chart(charts.gains_bars(bars, who, diff), key="sub_gains")
+        moved = gains(diff_fen)
         st.caption(
             tr(
                 "ui.sub.gain_count",
-                up=up,
-                down=down,
-                moved=f"{gains.loc[gains[diff] > 0, diff].sum():.2f}",
+                up=moved["gainers"],
+                down=moved["losers"],
+                moved=f"{moved['moved_yuan']:.2f}",
             )
         )
     st.markdown(f"**{tr('ui.sub.locations')}**")
     loc = tr("ui.sub.location")
-    averages = (
-        long.groupby([scheme, "location"])[hourly]
-        .mean()
-        .reset_index()
-        .rename(columns={"location": loc})
+    averages = pd.DataFrame(
+        [
+            {scheme: name, loc: place, hourly: value}
+            for name, col in columns.items()
+            for place, value in sorted(location_hourly_yuan(paid, col).items())
+        ]
     )
     averages[loc] = averages[loc].map(lambda x: tr(f"ui.loc.{x}") if x in LOCATIONS else str(x))
     st.plotly_chart(charts.location_bars(averages, loc, hourly, scheme), key="sub_loc")

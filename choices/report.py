@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from choices.allocate import Allocation, level_sizes
+from choices.allocate import Allocation
 from choices.instance import TOP
 from i18n import t
 
@@ -126,17 +126,14 @@ def seats_frame(allocation: Allocation) -> pd.DataFrame:
 
 
 def profile_frame(allocation: Allocation) -> pd.DataFrame:
-    """The objective's levels in order: granted and possible choices per (priority
-    group, position)."""
-    sizes = level_sizes(allocation.instance)
+    """The objective's levels in order, where any student counts: students whose j-th
+    club (`round`) is their p-th choice (`position`), per priority group."""
     rows = [
-        {"priority": not late, "position": position, "granted": got, "possible": size}
-        for (late, position), got, size in zip(
-            allocation.levels, allocation.profile, sizes, strict=True
-        )
-        if size
+        {"round": j, "priority": not late, "position": position, "students": got}
+        for (j, late, position), got in zip(allocation.levels, allocation.profile, strict=True)
     ]
-    return pd.DataFrame(rows, columns=["priority", "position", "granted", "possible"])
+    frame = pd.DataFrame(rows, columns=["round", "priority", "position", "students"])
+    return frame[frame["students"] > 0].reset_index(drop=True)
 
 
 def compare(allocations: Sequence[Allocation]) -> pd.DataFrame:

@@ -50,15 +50,18 @@ def with_catalogue_grades(school: School) -> School:
     return replace(school, activities=tuple(out))
 
 
-def _students(school: School, seats: int, rng: random.Random) -> list[tuple[str, str]]:
+def _students(
+    school: School, seats: int, rng: random.Random, share: float | None
+) -> list[tuple[str, str]]:
     """(student_id, group_id) of the students who sign up: those of the enrolments sheet
-    when it names students, else drawn per class."""
+    when it names students, else drawn per class (`share` of each class when given)."""
     named = sorted({(e.student_id, e.group_id) for e in school.enrolments if e.group_id})
     if named:
         return named
-    pool = sum(g.basic_students for g in school.groups) or 1
-    cap = seats * rng.uniform(*OVERSUBSCRIBED) / max(1, school.info.max_clubs_per_student)
-    share = min(rng.uniform(*SIGN_UP), cap / pool)
+    if share is None:
+        pool = sum(g.basic_students for g in school.groups) or 1
+        cap = seats * rng.uniform(*OVERSUBSCRIBED) / max(1, school.info.max_clubs_per_student)
+        share = min(rng.uniform(*SIGN_UP), cap / pool)
     out = []
     for g in school.groups:
         count = round(g.basic_students * share)
@@ -96,9 +99,12 @@ def _count(rng: random.Random) -> int:
     return CHOICES_PER_STUDENT[-1][0]
 
 
-def sample_choices(school: School, seed: int, *, grades: bool = True) -> School:
+def sample_choices(
+    school: School, seed: int, *, grades: bool = True, share: float | None = None
+) -> School:
     """The school with a `choices` sheet drawn with the seed (and, with `grades`, its
-    clubs' catalogue grade ranges). A school without clubs is returned unchanged."""
+    clubs' catalogue grade ranges). `share`: this share of every class signs up, instead
+    of the drawn one. A school without clubs is returned unchanged."""
     rng = random.Random(f"choices-sample:{school.school_id}:{seed}")
     if grades:
         school = with_catalogue_grades(school)
@@ -106,7 +112,7 @@ def sample_choices(school: School, seed: int, *, grades: bool = True) -> School:
     if not clubs:
         return school
     seats = {a.activity_id: seats_of(school, a) or a.enrolled or 30 for a in clubs}
-    students = _students(school, sum(seats.values()), rng)
+    students = _students(school, sum(seats.values()), rng, share)
     weights = _popularity(clubs, seats, len(students), rng)
     rows: list[Choice] = []
     for sid, gid in students:

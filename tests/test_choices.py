@@ -23,7 +23,7 @@ from choices import (
     slots_from_schedule,
     to_enrolments,
 )
-from choices.allocate import level_sizes, lexicographic_value
+from choices.allocate import lexicographic_value, profile_bounds, profile_of
 from choices.sample import sample_choices
 from domain.school import (
     Activity,
@@ -312,6 +312,20 @@ def test_rank_maximal_beats_the_greedy_order() -> None:
         assert allocate(school, method="lottery", seed=seed).objective <= best.objective
 
 
+def test_a_second_club_never_outweighs_another_students_first() -> None:
+    # s1 could hold A and B (1st and 2nd choice); s2's only possible club is B (3rd).
+    school = tiny(
+        [club("A", 1), club("B", 1), club("X", 0), club("Y", 0)],
+        [Choice("s1", "G1", "A", 1), Choice("s1", "G1", "B", 2)]
+        + [Choice("s2", "G1", a, r) for r, a in enumerate("XYB", 1)],
+        max_clubs=2,
+    )
+    for method in ("optimal", "lottery"):
+        for seed in range(6):
+            got = allocate(school, method=method, seed=seed).clubs_of()
+            assert got == {"s1": ("A",), "s2": ("B",)}
+
+
 def test_ranks_close_their_gaps_and_ineligible_choices_are_never_granted() -> None:
     school = tiny(
         [club("A", 5, min_grade=4), club("B", 5)],
@@ -410,7 +424,7 @@ def test_report_figures() -> None:
         "lottery",
     ]
     assert report.labels("en")["first"] and report.method_label("fcfs", "zh") == "先到先得"
-    assert report.profile_frame(a)["granted"].sum() == len(a.assignments)
+    assert report.profile_frame(a)["students"].sum() == len(a.assignments)
 
 
 # ---------------------------------------------------------------- allocation: properties
@@ -572,23 +586,16 @@ def _brute_best(inst: ChoiceInstance) -> int:
             if inst.fits(w, part)
         ]
         options.append(subsets)
-    sizes = level_sizes(inst)
-    levels = {
-        level: i
-        for i, level in enumerate(
-            (late, p) for late in (False, True) for p in range(1, len(sizes) // 2 + 1)
-        )
-    }
+    bounds = profile_bounds(inst)
     best = 0
     for pick in product(*options):
         used: dict[str, int] = {}
-        profile = [0] * len(sizes)
-        for w, part in zip(inst.wishes, pick, strict=True):
+        for part in pick:
             for aid in part:
                 used[aid] = used.get(aid, 0) + 1
-                profile[levels[(not w.priority, w.position(aid))]] += 1
         if all(n <= inst.seats[aid] for aid, n in used.items()):
-            best = max(best, lexicographic_value(profile, sizes))
+            clubs = {w.student_id: part for w, part in zip(inst.wishes, pick, strict=True)}
+            best = max(best, lexicographic_value(profile_of(inst, clubs), bounds))
     return best
 
 

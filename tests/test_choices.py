@@ -30,6 +30,7 @@ from domain.school import (
     Choice,
     Enrolment,
     Group,
+    Lock,
     Room,
     School,
     SchoolInfo,
@@ -372,6 +373,19 @@ def test_known_slots_decide_clashes() -> None:
         school, activities=tuple(replace(a, allowed_slots=("S0", "S1")) for a in school.activities)
     )
     assert allocate(narrow, seed=0).clubs_of() == {"s1": ("A", "B")}
+
+
+def test_locked_slots_and_seat_overrides() -> None:
+    school = tiny(
+        [club("A", 5), club("B", 5, sessions_per_week=2), club("C", 5)],
+        [Choice("s1", "G1", a, r) for r, a in enumerate("ABC", 1)],
+        max_clubs=3,
+    )
+    locks = (Lock("A", None, "S0"), Lock("B", 1, "S1"), Lock("B", 2, "S0"))
+    locked = replace(school, locks=locks)
+    assert ChoiceInstance(locked).occupancy("B").slots == {"S0", "S1"}
+    assert allocate(locked, seed=0).clubs_of() == {"s1": ("A", "C")}
+    assert allocate(school, seed=0, seats={"A": 0}).clubs_of() == {"s1": ("B", "C")}
 
 
 def test_whole_class_activities_block_their_slots() -> None:

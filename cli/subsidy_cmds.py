@@ -1,6 +1,8 @@
 """`afterschool subsidies`: a term's subsidies for a school or the whole county.
 
-Heavy modules are imported inside the command so `afterschool --help` stays fast.
+The workflow is compensation.service's (the app's Subsidies page calls the same
+functions); heavy modules are imported inside the command so `afterschool --help` stays
+fast.
 Exit codes: 0 fine, 2 invalid input, 3 infeasible (budget cannot meet floors / caps / rules).
 """
 
@@ -17,67 +19,6 @@ from i18n import both
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 INFEASIBLE_KEYS = ("comp.budget.", "comp.lp.")
-
-
-def _schools(workbook: Path | None, db: str | None, school_id: str | None, county: bool):
-    """Schools from a workbook / county folder, else from the database."""
-    from store.db import init_db, make_engine, session_scope
-    from workbook.reader import read_school
-
-    if workbook is not None:
-        xlsx = sorted(workbook.glob("*.xlsx")) if workbook.is_dir() else []
-        paths = xlsx or [workbook]  # a county folder of workbooks, or one school
-        schools, problems = {}, []
-        for path in paths:
-            result = read_school(path)
-            problems += result.problems.errors
-            if result.school is not None:
-                schools[result.school.school_id] = result.school
-        if problems:
-            for p in problems:
-                typer.echo(p.render(), err=True)
-            raise typer.Exit(EXIT_INVALID)
-    else:
-        from store.schools import list_schools, load_school
-
-        engine = make_engine(db)
-        init_db(engine)
-        with session_scope(engine) as session:
-            ids = [s.school_id for s in list_schools(session)] if county else [school_id]
-            schools = {sid: load_school(session, sid) for sid in ids if sid}
-    if not county:
-        if school_id not in schools:
-            typer.echo(both("comp.cli.no_school", school=school_id), err=True)
-            raise typer.Exit(EXIT_INVALID)
-        schools = {school_id: schools[school_id]}
-    return schools
-
-
-def _schedules(folder: Path | None, schools, db: str | None, from_db: bool):
-    """Weekly schedules: schedule CSV files named <school_id>.csv, or the stored ones."""
-    from compensation.samplegen import read_schedule_csv
-
-    out = {}
-    if folder is not None:
-        files = [folder] if folder.is_file() else sorted(folder.glob("*.csv"))
-        for path in files:
-            sid = path.stem if len(schools) > 1 or folder.is_dir() else next(iter(schools))
-            if sid in schools:
-                out[sid] = read_schedule_csv(path, sid)
-        return out
-    if from_db:
-        from store.db import init_db, make_engine, session_scope
-        from store.schedules import load_schedule
-
-        engine = make_engine(db)
-        init_db(engine)
-        with session_scope(engine) as session:
-            for sid in schools:
-                try:
-                    out[sid] = load_schedule(session, sid)[0]
-                except LookupError:
-                    continue
-    return out
 
 
 def subsidies(
@@ -124,62 +65,47 @@ def subsidies(
     ] = True,
 ) -> None:
     """计算学期课后服务补助 / Compute a term's after-school subsidies."""
+    from compensation import service
     from compensation.errors import CompensationError
-    from compensation.evidence import Evidence, read_evidence
     from compensation.payroll import summary_text, write_all
-    from compensation.policy import Policy, Term, load_policy_toml
-    from compensation.run import run_county
 
-    if not county and not school:
-        typer.echo(both("comp.cli.scope"), err=True)
-        raise typer.Exit(EXIT_INVALID)
-    try:
-        pol = load_policy_toml(policy) if policy else Policy()
-        schools = _schools(workbook, db, school, county)
-        ev = read_evidence(evidence, pol, schools) if evidence else Evidence()
-        if ev.policy is not None and policy is None:
-            pol = ev.policy
-        if pol.term is None or pol.term.term_id != term:
-            pol = pol.with_term(
-                pol.term if pol.term and pol.term.term_id == term else Term.default(term)
-            )
-        for p in ev.problems.warnings[:20]:
+    def warn(problems) -> None:
+        for p in problems[:20]:
             typer.echo(p.render(), err=True)
-        if ev.problems.errors:
-            for p in ev.problems.errors:
-                typer.echo(p.render(), err=True)
-            raise typer.Exit(EXIT_INVALID)
-        plans = _schedules(schedules, schools, db, from_db=workbook is None)
-        computed = schemes.run_schemes(scheme)
 
-        def progress(done: int, total: int, sid: str) -> None:
-            typer.echo(f"[{done}/{total}] {sid}", err=True)
+    def progress(done: int, total: int, sid: str) -> None:
+        typer.echo(f"[{done}/{total}] {sid}", err=True)
 
-        result = run_county(
-            schools,
-            pol,
-            ev,
-            plans,
-            computed,
-            pooled=pooled or schemes.county_pool(computed),
-            scope="county" if county else next(iter(schools)),
-            progress=progress if county else None,
+    try:
+        inputs = service.read_inputs(
+            term,
+            school_id=school,
+            county=county,
+            policy_file=policy,
+            evidence_path=evidence,
+            workbook=workbook,
+            schedules=schedules,
+            db=db,
+            on_warnings=warn,
         )
+        outcome = service.pay(
+            inputs,
+            scheme=scheme,
+            pooled=pooled,
+            progress=progress,
+            store=service.database_store(db) if save else None,
+        )
+    except service.InvalidInput as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
     except CompensationError as exc:
         typer.echo(exc.render(), err=True)
         code = EXIT_INFEASIBLE if exc.key.startswith(INFEASIBLE_KEYS) else EXIT_INVALID
         raise typer.Exit(code) from exc
-    files = write_all(result, out, lang)
-    if save:
-        from store.db import init_db, make_engine, session_scope
-        from store.subsidy_runs import save_run
-
-        engine = make_engine(db)
-        init_db(engine)
-        with session_scope(engine) as session:
-            run = save_run(session, result)
-            typer.echo(both("comp.cli.saved", run=run.id, hash=result.inputs_hash[:12]))
-    typer.echo(summary_text(result, lang))
+    files = write_all(outcome.result, out, lang)
+    if outcome.run_id is not None:
+        typer.echo(both("comp.cli.saved", run=outcome.run_id, hash=outcome.result.inputs_hash[:12]))
+    typer.echo(summary_text(outcome.result, lang))
     for f in files:
         typer.echo(str(f))
 

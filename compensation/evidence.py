@@ -326,6 +326,14 @@ def _typed_ratings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def evidence_template_bytes(lang: str = "zh") -> bytes:
+    """The bytes of the template `write_evidence_template` writes (for a download)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_evidence_template(Path(folder) / "evidence.xlsx", lang).read_bytes()
+
+
 def write_evidence_template(path: Path | str, lang: str = "zh") -> Path:
     """An .xlsx template: delivery log, ratings, facts, conflicts and the policy sheet.
 

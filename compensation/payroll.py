@@ -9,6 +9,7 @@ on the clock, so the same inputs give byte-identical CSV files.
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -159,6 +160,16 @@ def write_payroll_xlsx(
     path.parent.mkdir(parents=True, exist_ok=True)
     save_workbook(wb, path)
     return path
+
+
+def payroll_bytes(result: SubsidyResult, scheme: str, kind: str, lang: str = "zh") -> bytes:
+    """The payroll of `scheme` as the bytes of its xlsx (`kind` "xlsx") or CSV file."""
+    with tempfile.TemporaryDirectory() as folder:
+        if kind == "xlsx":
+            path = write_payroll_xlsx(result, scheme, Path(folder) / "payroll.xlsx", lang)
+        else:
+            path = write_payroll_csv(result, scheme, Path(folder) / "payroll.csv", lang)
+        return path.read_bytes()
 
 
 def comparison_rows(result: SubsidyResult, lang: str = "zh") -> list[list[object]]:

@@ -125,3 +125,13 @@ def session_scope(engine: Engine, actor: Actor | None = None) -> Iterator[Sessio
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def store_session(url: str | None = None, actor: Actor | None = None) -> Iterator[Session]:
+    """`session_scope` on the database at `url` (default: DATABASE_URL), its schema
+    brought up to date first: what a command needs for one unit of work."""
+    engine = make_engine(url)
+    init_db(engine)
+    with session_scope(engine, actor) as session:
+        yield session

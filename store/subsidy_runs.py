@@ -165,3 +165,9 @@ def list_runs(
         for run in session.scalars(query.order_by(SubsidyRun.id))
         if can(actor, "subsidy.read", school_of_scope(run.scope))
     ]
+
+
+def latest_run(session: Session, scope: str) -> tuple[SubsidyRun, list[SubsidyLine]] | None:
+    """The newest run of `scope` the session's actor may read, and its lines; None if none."""
+    runs = list_runs(session, scope=scope)
+    return load_run(session, runs[-1].id) if runs else None  # type: ignore[arg-type]

@@ -134,9 +134,9 @@ def test_subsidies_total_equals_the_budget(app: AppTest) -> None:
     assert any("合计" in s for s in texts(at.info))  # one teacher's explanation
     # Average hourly pay by location is the comparison's: sum of pay / sum of hours for each
     # scheme (a mean of the teachers' rates would weigh a 2-hour teacher like a 60-hour one).
-    _, result = at.session_state["_subsidy_result"]
+    _, outcome = at.session_state["_subsidy_result"]
     shown = next(d.value for d in at.dataframe if d.value.index.name == "城乡类型")
-    metrics = result.comparison.metrics.set_index("scheme")
+    metrics = outcome.result.comparison.metrics.set_index("scheme")
     for scheme, column in (("hour_only", "按课时（元）"), ("quality", "按质量（元）")):
         expected = round(float(metrics.loc[scheme, "avg_hourly_village_yuan"]), 2)
         assert shown.loc["村小/教学点", column] == pytest.approx(expected, abs=0.005), scheme

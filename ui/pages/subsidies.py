@@ -1,40 +1,36 @@
 """Page 补助 / Subsidies: evidence + policy -> hour-only vs quality-weighted, budget-exact.
 
-A computed run is stored (store.subsidy_runs), so a refresh shows the latest run of the
-school from the database; payroll files are made from the live result of this session.
+The workflow is compensation.service's (the command `afterschool subsidies` calls the same
+functions): this page chooses the evidence and the policy, shows the outcome and offers the
+payroll. A computed run is stored, so a refresh shows the latest run of the school from the
+database; payroll files are made from the live result of this session.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from compensation import service
 from compensation.allocate import yuan
 from compensation.compare import gains, hourly_yuan, location_hourly_yuan
 from compensation.errors import CompensationError
-from compensation.evidence import Evidence, read_evidence, write_evidence_template
-from compensation.payroll import write_payroll_csv, write_payroll_xlsx
+from compensation.evidence import Evidence, evidence_template_bytes
+from compensation.payroll import payroll_bytes
 from compensation.policy import Policy, Term, load_policy_toml
-from compensation.run import SubsidyResult, run_school
-from compensation.samplegen import DEFAULT_SEED, generate, write_sample
+from compensation.run import SubsidyResult
 from compensation.schemes import BASELINE, DEFAULT
-from domain.problems import Problems
 from domain.schedule import Schedule
 from domain.school import LOCATIONS, School
-from store.db import PROJECT_ROOT, database_url
-from store.subsidy_runs import list_runs, load_run, save_run
+from store.db import database_url
 from ui import charts, state
-from ui.state import tr
-from workbook.reader import zip_csv_files
-from workbook.safety import check_size
+from ui.state import SAMPLE_EVIDENCE, tr
 
-SAMPLE_POLICY = PROJECT_ROOT / "data" / "sample_evidence" / "policy.toml"
+SAMPLE_POLICY = SAMPLE_EVIDENCE / "policy.toml"
 RESULT_KEY = "_subsidy_result"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The two schemes the page shows: today's practice and the run's main scheme (its amounts).
@@ -52,8 +48,7 @@ def sample_policy() -> Policy:
 
 @st.cache_data(show_spinner=False)
 def evidence_template(language: str) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        return write_evidence_template(Path(folder) / "evidence.xlsx", language).read_bytes()
+    return evidence_template_bytes(language)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -67,37 +62,14 @@ def sample_evidence(
     _schedule: Schedule | None,
     _term: Term,
 ) -> tuple[Evidence, Schedule]:
-    """Generated evidence for one school (compensation.samplegen), read through the reader.
-
-    Without a stored schedule the generator's plausible load stands in for one.
-    """
-    plans = {school_id: _schedule} if _schedule is not None else None
-    sample = generate([_school], _term, DEFAULT_SEED, plans)
-    with tempfile.TemporaryDirectory() as folder:
-        write_sample(sample, Path(folder))
-        evidence = read_evidence(Path(folder), None, {school_id: _school})
-    return evidence, sample.schedules[school_id]
+    """`service.sample_evidence`, cached per school version, schedule version and term."""
+    return service.sample_evidence(_school, _schedule, _term)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def uploaded_evidence(digest: str, name: str, data: bytes, _school: School) -> Evidence:
-    """An uploaded evidence workbook, or a zip of its CSV sheets, read by the evidence reader."""
-    problems = Problems()  # the workbook door's size and zip-bomb checks
-    is_zip = name.lower().endswith(".zip")
-    ok = check_size(len(data), name, problems)
-    found = zip_csv_files(data, name, problems) if ok and is_zip else ([], [])
-    if not ok or found is None:
-        return Evidence(problems=problems)
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        if is_zip:
-            for member, content in found[0]:
-                (root / member).write_bytes(content)
-            source = root
-        else:
-            source = root / "evidence.xlsx"
-            source.write_bytes(data)
-        return read_evidence(source, None, {_school.school_id: _school})
+    """`service.uploaded_evidence`, cached per file content."""
+    return service.uploaded_evidence(name, data, _school)
 
 
 def policy_form(base: Policy) -> Policy | None:
@@ -150,65 +122,20 @@ def policy_form(base: Policy) -> Policy | None:
 
 def compute(
     school: School, policy: Policy, evidence: Evidence, schedule: Schedule
-) -> SubsidyResult | None:
+) -> service.SubsidyOutcome | None:
+    """The school's subsidies, stored; None (with the reasons shown) if they cannot be paid."""
     try:
-        result = run_school(school, policy, evidence, schedule)
+        return service.subsidies_for_school(school, policy, evidence, schedule, store=state.session)
     except CompensationError as exc:
         st.error(exc.message(state.lang()))
         if exc.located:
             state.problems_table(exc.located)
         return None
+
+
+def stored_table(school_id: str) -> service.StoredSubsidies | None:
     with state.session() as session:
-        save_run(session, result)
-    return result
-
-
-def result_frame(result: SubsidyResult) -> pd.DataFrame:
-    """One row per teacher: both schemes' amounts, score, multiplier, reasons."""
-    slips = result.payslips[result.main_scheme]
-    hour_only = result.allocations[BASELINE].lines.set_index("key")["amount_fen"]
-    frame = slips[
-        [
-            "teacher_id",
-            "name",
-            "location",
-            "hours",
-            "score5",
-            "multiplier",
-            "amount_fen",
-            "reason_zh",
-            "reason_en",
-        ]
-    ].copy()
-    frame["hour_only_fen"] = slips["key"].map(hour_only).astype(int)
-    return frame
-
-
-def stored_frame(school_id: str) -> tuple[int, int, pd.DataFrame] | None:
-    """(run id, budget in fen, per-teacher frame) of the school's latest stored run."""
-    with state.session() as session:
-        runs = list_runs(session, scope=school_id)
-        if not runs:
-            return None
-        run, lines = load_run(session, runs[-1].id)  # type: ignore[arg-type]
-    frame = pd.DataFrame(
-        [
-            {
-                "teacher_id": x.teacher_id,
-                "name": x.name,
-                "location": x.location,
-                "hours": x.hours,
-                "score5": x.score5,
-                "multiplier": x.multiplier,
-                "amount_fen": x.amount_fen,
-                "reason_zh": x.reason_zh,
-                "reason_en": x.reason_en,
-                "hour_only_fen": x.hour_only_fen if x.hour_only_fen is not None else x.amount_fen,
-            }
-            for x in lines
-        ]
-    )
-    return run.id, run.budget_fen, frame  # type: ignore[return-value]
+        return service.latest_stored(session, school_id)
 
 
 # ---------------------------------------------------------------- display
@@ -309,17 +236,6 @@ def teachers_section(frame: pd.DataFrame) -> None:
         st.info(row[f"reason_{language}"])
 
 
-def payroll_bytes(result: SubsidyResult, kind: str, language: str) -> bytes:
-    """The payroll of the run's main scheme, by compensation.payroll."""
-    scheme = result.main_scheme
-    with tempfile.TemporaryDirectory() as folder:
-        if kind == "xlsx":
-            path = write_payroll_xlsx(result, scheme, Path(folder) / "p.xlsx", language)
-        else:
-            path = write_payroll_csv(result, scheme, Path(folder) / "p.csv", language)
-        return path.read_bytes()
-
-
 def payroll_section(result: SubsidyResult) -> None:
     language = state.lang()
     stem = f"{result.scope}_{result.term_id}_payroll"
@@ -327,13 +243,13 @@ def payroll_section(result: SubsidyResult) -> None:
     # Deferred: the files are written when a button is clicked, not on every render.
     a.download_button(
         tr("ui.sub.dl_xlsx"),
-        lambda: payroll_bytes(result, "xlsx", language),
+        lambda: payroll_bytes(result, result.main_scheme, "xlsx", language),
         f"{stem}.xlsx",
         XLSX_MIME,
     )
     b.download_button(
         tr("ui.sub.dl_csv"),
-        lambda: payroll_bytes(result, "csv", language),
+        lambda: payroll_bytes(result, result.main_scheme, "csv", language),
         f"{stem}.csv",
         "text/csv",
     )
@@ -406,22 +322,21 @@ def render() -> None:
         policy = None
     if policy is not None and chosen is not None:
         evidence, plan = chosen()
-        result = compute(school, policy, evidence, plan)
-        if result is not None:
-            st.session_state[RESULT_KEY] = (school.school_id, result)
+        outcome = compute(school, policy, evidence, plan)
+        if outcome is not None:
+            st.session_state[RESULT_KEY] = (school.school_id, outcome)
     live = st.session_state.get(RESULT_KEY)
     if live and live[0] == school.school_id:
-        result = live[1]
-        shown = (result.budget_fen, result_frame(result))
+        result = live[1].result
+        budget_fen, frame = result.budget_fen, live[1].teacher_table()
     else:
         result = None
-        stored = stored_frame(school.school_id)
+        stored = stored_table(school.school_id)
         if stored is None:
             st.info(tr("ui.sub.none"))
             return
-        st.caption(tr("ui.sub.stored", run=stored[0]))
-        shown = (stored[1], stored[2])
-    budget_fen, frame = shown
+        st.caption(tr("ui.sub.stored", run=stored.run_id))
+        budget_fen, frame = stored.budget_fen, stored.table
     totals_section(budget_fen, frame)
     charts_section(frame)
     teachers_section(frame)

@@ -17,6 +17,7 @@ from domain.school import School, canonical
 from scheduler.clock import Deadline
 from scheduler.instance import Instance
 from scheduler.model import Built, build
+from scheduler.rooms import match_rooms
 from scheduler.warmstart import Start, complete, solution_values, warm_start
 from scheduler.weights import Weights
 
@@ -509,24 +510,3 @@ def assign_rooms(built: Built, solver: cp_model.CpSolver, previous: dict) -> dic
             return None
         out.update({(aid, s): rid for aid, rid in match.items()})
     return out
-
-
-def match_rooms(requests: list[tuple[str, list[str]]], taken: set[str]) -> dict[str, str] | None:
-    """Maximum bipartite matching (augmenting paths); None unless every request gets a room."""
-    owner: dict[str, str] = {}
-    options = {aid: [r for r in rooms if r not in taken] for aid, rooms in requests}
-
-    def augment(aid: str, seen: set[str]) -> bool:
-        for rid in options[aid]:
-            if rid in seen:
-                continue
-            seen.add(rid)
-            if rid not in owner or augment(owner[rid], seen):
-                owner[rid] = aid
-                return True
-        return False
-
-    for aid, _rooms in sorted(requests, key=lambda r: (len(options[r[0]]), r[0])):
-        if not augment(aid, set()):
-            return None
-    return {aid: rid for rid, aid in owner.items()}

@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 from domain.school import Activity
 from scheduler.clock import Deadline
 from scheduler.model import Built, fair_shares, fairness_set, interchangeable
+from scheduler.placement import club_rooms, place_exactly, rooms_of
 from scheduler.polish import polish
 
 BASIC = ""  # the activity key of basic duty in a (activity, slot) session key
@@ -60,17 +61,45 @@ class Start:
 
 def warm_start(built: Built, effort: int = 1, deadline: Deadline | None = None) -> Start:
     """The starting week for `built`; the local search stops early at `deadline`.
-    `effort` 0 skips the local search."""
+    `effort` 0 skips the local search.
+
+    The greedy placement first; when its week breaks a rule (it got stuck with sessions
+    left over, or missed a lock), the exact placement model (`scheduler/placement.py`)
+    places every club from it and the week is staffed again."""
     placement = place_clubs(built)
+    start = _staffed(built, placement, effort, deadline)
+    if start.solution is not None or (deadline is not None and deadline.passed()):
+        return start
+    exact = place_exactly(built, placement.held, deadline)
+    rooms = rooms_of(built, exact) if exact is not None else None
+    if exact is None or rooms is None:
+        return start
+    second = _staffed(built, Placement.of(built, exact, rooms), effort, deadline)
+    return second if second.solution is not None else start
+
+
+def _staffed(built: Built, placement: Placement, effort: int, deadline: Deadline | None) -> Start:
+    """Staff a placement (min-cost flow, then the local search) and complete it. Should the
+    polished week fail the rules where the flow's week does not, the flow's week is taken:
+    the local search may only ever improve a valid week."""
     week = Week(held=placement.held)
     week.staff = staff_sessions(built, week.held)
+    weeks = [week]
     if effort > 0:
+        plain = Week(
+            {a: list(v) for a, v in week.held.items()}, {k: list(v) for k, v in week.staff.items()}
+        )
         pinned = pinned_pairs(built, week.held)
         polish(built, week.staff, pinned, placement, passes=8 * effort, deadline=deadline)
-    order_twins(built, week.staff)
-    hint = to_hint(built, week)
-    solution = complete(built, hint, deadline)
-    return Start(solution_values(built, solution) if solution else hint, solution)
+        weeks.append(plain)
+    hints = []
+    for w in weeks:
+        order_twins(built, w.staff)
+        hints.append(to_hint(built, w))
+        solution = complete(built, hints[-1], deadline)
+        if solution is not None:
+            return Start(solution_values(built, solution), solution)
+    return Start(hints[0])
 
 
 def greedy_hint(built: Built, effort: int = 1) -> dict[cp_model.IntVar, int]:
@@ -128,7 +157,7 @@ class Placement:
         self.taken: dict[str, set[str]] = {s: set() for s in inst.slots}
         self.conflicts = _conflicts(built)
         self.basic_at = {(b.group_id, b.slot_id) for b in inst.basic_sessions}
-        self.rooms = {a.activity_id: _activity_rooms(built, a) for a in inst.activities}
+        self.rooms = {a.activity_id: club_rooms(built, a) for a in inst.activities}
         self.locked = {a.activity_id for a in inst.activities if inst.locks_for(a.activity_id)}
         for bs in inst.basic_sessions:  # basic care is fixed in time: claim its rooms first
             locked = [
@@ -141,6 +170,32 @@ class Placement:
                 room = _free_room(inst.rooms_for(inst.basic_room_need(bs)), self.taken[bs.slot_id])
             if room is not None:
                 self.taken[bs.slot_id].add(room)
+
+    @classmethod
+    def of(cls, built: Built, held: dict[str, list[str]], rooms: dict) -> Placement:
+        """The placement `held`, with the rooms of `placement.rooms_of` (clubs and basic
+        care alike) as the rooms taken."""
+        placement = cls(built)
+        placement.taken = {s: set() for s in placement.inst.slots}
+        for bs in placement.inst.basic_sessions:
+            room = bs.home_room or rooms.get((bs.activity_id, bs.slot_id))
+            if room is None:
+                room = next(
+                    (
+                        lk.room_id
+                        for lk in placement.inst.basic_locks().get((bs.group_id, bs.slot_id), [])
+                        if lk.room_id
+                    ),
+                    None,
+                )
+            if room is not None:
+                placement.taken[bs.slot_id].add(room)
+        for aid, slots in held.items():
+            placement.held[aid] = list(slots)
+            for s in slots:
+                placement.room[aid, s] = rooms[aid, s]
+                placement.taken[s].add(rooms[aid, s])
+        return placement
 
     def fits(self, aid: str, s: str, moving: str | None = None) -> str | None:
         """The room `aid` would get at slot s (its session at `moving` set aside), or None
@@ -231,17 +286,6 @@ def place_clubs(built: Built) -> Placement:
 
 def _free_room(rooms: list[str], taken: set[str]) -> str | None:
     return next((r for r in rooms if r not in taken), None)
-
-
-def _activity_rooms(built: Built, a: Activity) -> list[str]:
-    """Rooms the activity may use, smallest first; a room locked for every session only."""
-    inst = built.inst
-    whole = [
-        lk.room_id
-        for lk in inst.locks_for(a.activity_id)
-        if lk.room_id is not None and lk.session is None
-    ]
-    return whole[:1] if whole else inst.rooms_for(inst.room_need(a))
 
 
 def _locked_slots(built: Built, a: Activity) -> set[str]:

@@ -1,0 +1,317 @@
+"""Where the clubs go, exactly: a small CP-SAT model of the placement alone.
+
+The warm start's greedy placement (`warmstart.place_clubs`) takes the most constrained club
+first and never goes back; on dense weeks (a timetable where every class has a lesson in
+almost every period, clubs in scarce special rooms, students in several clubs) it gets stuck
+with sessions left over, and the full model, with its teacher variables, is slow to find
+any week from there (the shape benchmark: 30-50 s, or none). This model has one variable
+per club and allowed slot and no teachers; staffing enters as counting conditions a
+placement must meet for a staffing to exist (teachers free at a slot, per day, per
+qualified set), rooms as Hall's condition on each club's room set. It is solved from the
+greedy placement as a hint; the week's teachers are then chosen by the min-cost flow.
+A placement it returns meets every placement rule; the counting conditions are necessary,
+not sufficient, so the staffing may still fall short, and then the search repairs the hint.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from scheduler.clock import Deadline
+from scheduler.model import Built
+from scheduler.rooms import match_rooms
+
+Held = dict[str, list[str]]  # activity -> its slots in time order
+PLACEMENT_SECONDS = 3.0  # at most; the deadline may leave less
+# One `no_lp` worker, stopping at the first placement: on the shape benchmark's timetables
+# (every class a lesson in almost every period) it places XL in 3.6 s and L in 0.3 s, where
+# the default worker, `quick_restart` and `quick_restart_no_lp` found none in 20-30 s. The
+# objective (stay near the greedy placement, few consecutive days) only guides that search;
+# the full model optimises the week afterwards.
+FIRST_ONLY = False
+SUBSOLVERS = ["no_lp"]
+
+
+def place_exactly(built: Built, greedy: Held, deadline: Deadline | None = None) -> Held | None:
+    """A placement of every club session that obeys the placement rules and the counting
+    conditions of staffing and rooms, close to `greedy`; None if none is found in time."""
+    inst = built.inst
+    m = cp_model.CpModel()
+    basic_at = {(b.group_id, b.slot_id) for b in inst.basic_sessions}
+    y: dict[tuple[str, str], cp_model.IntVar] = {}
+    for a in inst.activities:
+        qualified = inst.qualified(a)
+        named = [inst.school.teacher_by_id.get(t) for t in _whole_teachers(inst, a)]
+        for s in inst.allowed(a):
+            if any(t is None or not t.opt_in or s in t.unavailable for t in named):
+                continue  # a teacher who must lead every session is not there
+            free = sum(1 for t in qualified if s not in t.unavailable)
+            if free >= a.staff and not any((g, s) in basic_at for g in a.groups):
+                y[a.activity_id, s] = m.NewBoolVar(f"y[{a.activity_id},{s}]")
+    by_activity: dict[str, list[str]] = defaultdict(list)
+    by_slot: dict[str, list[str]] = defaultdict(list)
+    for aid, s in y:
+        by_activity[aid].append(s)
+        by_slot[s].append(aid)
+    for a in inst.activities:
+        aid, slots = a.activity_id, by_activity[a.activity_id]
+        m.Add(sum(y[aid, s] for s in slots) == a.sessions_per_week)
+        for d in inst.days:
+            m.AddAtMostOne(y[aid, s] for s in slots if inst.day(s) == d)
+        _locks(m, y, inst, a, slots)
+    for acts in [*inst.student_activity_sets, *map(set, inst.class_activities.values())]:
+        for s in inst.slots:
+            here = [y[aid, s] for aid in acts if (aid, s) in y]
+            if len(here) > 1:
+                m.AddAtMostOne(here)
+    _staffing(m, y, built, by_slot)
+    _rooms(m, y, built, by_slot, by_activity)
+    adjacent = []
+    for a in inst.activities:
+        if a.sessions_per_week < 2:
+            continue
+        for d in inst.days:
+            today = [y[a.activity_id, s] for s in by_activity[a.activity_id] if inst.day(s) == d]
+            tomorrow = [
+                y[a.activity_id, s] for s in by_activity[a.activity_id] if inst.day(s) == d + 1
+            ]
+            if today and tomorrow:
+                pair = m.NewBoolVar("")
+                m.Add(pair >= sum(today) + sum(tomorrow) - 1)
+                adjacent.append(pair)
+    kept = [y[aid, s] for aid, slots in greedy.items() for s in slots if (aid, s) in y]
+    m.Minimize(built.weights.adjacent_days * sum(adjacent) - sum(kept))
+    for var in kept:
+        m.AddHint(var, 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_probing_level = 0
+    limit = PLACEMENT_SECONDS if deadline is None else min(PLACEMENT_SECONDS, deadline.left())
+    solver.parameters.max_time_in_seconds = max(0.05, limit)
+    solver.parameters.stop_after_first_solution = FIRST_ONLY
+    solver.parameters.subsolvers.extend(SUBSOLVERS)
+    if solver.Solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {
+        aid: [s for s in inst.slots if (aid, s) in y and solver.Value(y[aid, s])]
+        for aid in (a.activity_id for a in inst.activities)
+    }
+
+
+def _locks(m, y, inst, a, slots: list[str]) -> None:
+    """Slot locks: the whole activity at a slot, or its k-th session (k-1 sessions before)."""
+    aid = a.activity_id
+    order = {s: i for i, s in enumerate(inst.slots)}
+    for lk in inst.locks_for(aid):
+        if lk.slot_id is None or (lk.session is not None and lk.session > a.sessions_per_week):
+            continue
+        if (aid, lk.slot_id) not in y:
+            m.AddBoolOr([])  # the lock cannot hold: no placement
+            return
+        m.Add(y[aid, lk.slot_id] == 1)
+        if lk.session is not None:
+            before = [y[aid, s] for s in slots if order[s] < order[lk.slot_id]]
+            m.Add(sum(before) == lk.session - 1)
+
+
+def _whole_teachers(inst, a) -> set[str]:
+    """Teachers who must lead every session of `a`: its fixed teacher, a lock's teacher."""
+    named = {a.fixed_teacher} if a.fixed_teacher else set()
+    named |= {
+        lk.teacher_id
+        for lk in inst.locks_for(a.activity_id)
+        if lk.teacher_id and lk.session is None
+    }
+    return named
+
+
+def _named_sessions(m, y, inst, by_activity) -> dict[str, list[tuple[str, object]]]:
+    """teacher -> (slot, literal "this teacher's demanded session is at this slot") for every
+    session a fixed teacher or a lock demands: every session of the activity, or the k-th
+    (k-1 sessions before it)."""
+    out: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    order = {s: i for i, s in enumerate(inst.slots)}
+    for a in inst.activities:
+        aid, slots = a.activity_id, by_activity[a.activity_id]
+        whole = _whole_teachers(inst, a)
+        for t in whole:
+            out[t] += [(s, y[aid, s]) for s in slots]
+        for lk in inst.locks_for(aid):
+            if not lk.teacher_id or lk.session is None or lk.session > a.sessions_per_week:
+                continue
+            if lk.teacher_id in whole:
+                continue  # leads every session anyway
+            teacher = inst.school.teacher_by_id.get(lk.teacher_id)
+            inds = []
+            for s in slots:
+                ind = m.NewBoolVar("")
+                m.AddImplication(ind, y[aid, s])
+                before = [y[aid, p] for p in slots if order[p] < order[s]]
+                m.Add(sum(before) == lk.session - 1).OnlyEnforceIf(ind)
+                if teacher is None or not teacher.opt_in or s in teacher.unavailable:
+                    m.Add(ind == 0)
+                inds.append(ind)
+                out[lk.teacher_id].append((s, ind))
+            m.AddExactlyOne(inds)
+    for (_gid, s), locks in inst.basic_locks().items():
+        for lk in locks:
+            if lk.teacher_id:
+                out[lk.teacher_id].append((s, m.NewConstant(1)))
+    return out
+
+
+def _staffing(m, y, built: Built, by_slot) -> None:
+    """Necessary conditions for a staffing: at each slot the sessions' teachers are free,
+    also for every qualified set (the clubs only its members can lead); a fixed teacher's
+    clubs fit their limits; each day's sessions fit the teachers' daily limits."""
+    inst = built.inst
+    staff = {a.activity_id: a.staff for a in inst.activities}
+    qualified = {
+        a.activity_id: frozenset(t.teacher_id for t in inst.qualified(a)) for a in inst.activities
+    }
+    free_at = {
+        s: {t.teacher_id for t in inst.teachers if s not in t.unavailable} for s in inst.slots
+    }
+    for s in inst.slots:
+        here = by_slot.get(s, [])
+        if not here:
+            continue
+        demand = inst.basic_demand(s)
+        m.Add(demand + sum(staff[aid] * y[aid, s] for aid in here) <= len(free_at[s]))
+        for q in {qualified[aid] for aid in here}:
+            inside = [aid for aid in here if qualified[aid] <= q]
+            m.Add(sum(staff[aid] * y[aid, s] for aid in inside) <= len(q & free_at[s]))
+    for d in inst.days:
+        day_slots = [s for s in inst.slots if inst.day(s) == d]
+        supply = sum(
+            min(t.max_per_day, sum(1 for s in day_slots if s not in t.unavailable))
+            for t in inst.teachers
+        )
+        demand = sum(inst.basic_demand(s) for s in day_slots)
+        load = [staff[aid] * y[aid, s] for s in day_slots for aid in by_slot.get(s, [])]
+        if load:
+            m.Add(demand + sum(load) <= supply)
+    teacher = {t.teacher_id: t for t in inst.teachers}
+    by_activity: dict[str, list[str]] = defaultdict(list)
+    for aid, s in y:
+        by_activity[aid].append(s)
+    for tid, demanded in _named_sessions(m, y, inst, by_activity).items():
+        t = teacher.get(tid)
+        if t is None:
+            continue
+        for s in inst.slots:
+            here = list({id(lit): lit for slot, lit in demanded if slot == s}.values())
+            if len(here) > 1:
+                m.AddAtMostOne(here)
+        for d in inst.days:
+            today = [lit for slot, lit in demanded if inst.day(slot) == d]
+            if len(today) > t.max_per_day:
+                m.Add(sum(today) <= t.max_per_day)
+        if len(demanded) > t.max_per_week:
+            m.Add(sum(lit for _s, lit in demanded) <= t.max_per_week)
+
+
+def _rooms(m, y, built: Built, by_slot, by_activity) -> None:
+    """Hall's condition on each club's set of suitable rooms, at each slot, after the
+    rooms basic care holds there (home rooms, locked rooms); a session locked to a room
+    (`per_session_rooms`) holds that room instead of one from its set."""
+    inst = built.inst
+    sets = {a.activity_id: frozenset(club_rooms(built, a)) for a in inst.activities}
+    order = {s: i for i, s in enumerate(inst.slots)}
+    fixed: dict[str, list[tuple[str, object]]] = defaultdict(list)  # slot -> (room, literal)
+    locked_at: dict[tuple[str, str], list] = defaultdict(list)  # (club, slot) -> literals
+    for a in inst.activities:
+        aid, slots = a.activity_id, by_activity[a.activity_id]
+        for k, room in per_session_rooms(built, a).items():
+            inds = []
+            for s in slots:
+                ind = m.NewBoolVar("")
+                m.AddImplication(ind, y[aid, s])
+                m.Add(sum(y[aid, p] for p in slots if order[p] < order[s]) == k - 1).OnlyEnforceIf(
+                    ind
+                )
+                inds.append(ind)
+                fixed[s].append((room, ind))
+                locked_at[aid, s].append(ind)
+            m.AddExactlyOne(inds)
+    for s in inst.slots:
+        here = by_slot.get(s, [])
+        if not here:
+            continue
+        taken = _basic_rooms(built, s)
+        for room in {r for r, _lit in fixed[s]}:
+            claims = [lit for r, lit in fixed[s] if r == room]
+            m.Add(sum(claims) <= (0 if room in taken else 1))
+        pooled = {aid: y[aid, s] - sum(locked_at[aid, s]) for aid in here}
+        for rooms in {sets[aid] for aid in here}:
+            inside = [pooled[aid] for aid in here if sets[aid] <= rooms]
+            inside += [lit for r, lit in fixed[s] if r in rooms]
+            m.Add(sum(inside) <= len(rooms - taken))
+
+
+def per_session_rooms(built: Built, a) -> dict[int, str]:
+    """Session index -> room, for the activity's room locks on one session (none when a
+    room is locked for every session: that is its only room already)."""
+    locks = [lk for lk in built.inst.locks_for(a.activity_id) if lk.room_id is not None]
+    if any(lk.session is None for lk in locks):
+        return {}
+    return {lk.session: lk.room_id for lk in locks if lk.session <= a.sessions_per_week}
+
+
+def club_rooms(built: Built, a) -> list[str]:
+    whole = [
+        lk.room_id
+        for lk in built.inst.locks_for(a.activity_id)
+        if lk.room_id and lk.session is None
+    ]
+    return whole[:1] if whole else built.inst.rooms_for(built.inst.room_need(a))
+
+
+def _basic_rooms(built: Built, s: str) -> set[str]:
+    inst = built.inst
+    out = set()
+    locks = inst.basic_locks()
+    for bs in inst.basic_by_slot[s]:
+        room = bs.home_room or next(
+            (lk.room_id for lk in locks.get((bs.group_id, s), []) if lk.room_id), None
+        )
+        if room:
+            out.add(room)
+    return out
+
+
+def rooms_of(built: Built, held: Held) -> dict[tuple[str, str], str] | None:
+    """A room for every placed club session and every basic session without a fixed room
+    (keyed "basic:<group>"), by matching; None if some slot's sessions cannot all get one."""
+    inst = built.inst
+    out: dict[tuple[str, str], str] = {}
+    for s in inst.slots:
+        here = [aid for aid, slots in held.items() if s in slots]
+        if not here:
+            continue
+        taken = _basic_rooms(built, s)
+        locks = inst.basic_locks()
+        free_basic = [
+            bs
+            for bs in inst.basic_by_slot[s]
+            if not bs.home_room and not any(lk.room_id for lk in locks.get((bs.group_id, s), []))
+        ]
+        requests = []
+        for aid in here:
+            activity = inst.school.activity_by_id[aid]
+            room = per_session_rooms(built, activity).get(held[aid].index(s) + 1)
+            if room is not None:  # locked: its room, taken before the others choose
+                out[aid, s] = room
+                taken.add(room)
+            else:
+                requests.append((aid, club_rooms(built, activity)))
+        requests += [
+            (f"basic:{bs.group_id}", inst.rooms_for(inst.basic_room_need(bs))) for bs in free_basic
+        ]
+        match = match_rooms(requests, taken)
+        if match is None:
+            return None
+        out.update({(aid, s): r for aid, r in match.items()})  # basic care too: "basic:<g>"
+    return out

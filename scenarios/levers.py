@@ -20,27 +20,28 @@ from pathlib import Path
 from typing import Any
 
 from compensation import schemes
-from compensation.policy import Term
+from compensation.policy import Policy, Term
 from domain.problems import Problems
+from domain.school import LOCATIONS as school_locations
 from i18n import both
 
 STAGES = ("primary", "junior", "high")  # service stages: a nine-year school has two
-SCHOOL_STAGES = ("primary", "junior", "nine_year", "high")
-LOCATIONS = ("urban", "town", "village")
+LOCATIONS = school_locations
 MODES = ("rate", "fees")  # the money pool: compensation's budget_mode
 SCHEMES = schemes.NAMES  # compensation's allocation schemes (compensation/schemes.py)
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SELF_STUDY_PRESETS_YUAN = (20.0, 35.0, 50.0)  # anecdote / midpoint / Shandong floor
+POLICY = Policy()  # compensation's documented defaults, which the subsidy levers share
 
 
 def _fees() -> dict[str, dict[str, float]]:
-    # Shandong 2022 maxima: rural (village) 3.0, other schools 3.5 元 per student-hour.
-    # High-school self-study: no fee today (seed 000: high schools have no service).
-    compulsory = {"urban": 3.5, "town": 3.5, "village": 3.0}
+    # compensation's fee maxima (Shandong 2022: village 3.0, other schools 3.5 元 per
+    # student-hour) for compulsory schools; no high-school fee today (seed 000: high
+    # schools have no service).
     return {
-        "primary": dict(compulsory),
-        "junior": dict(compulsory),
-        "high": {"urban": 0.0, "town": 0.0, "village": 0.0},
+        "primary": dict(POLICY.fee_per_student_hour_yuan),
+        "junior": dict(POLICY.fee_per_student_hour_yuan),
+        "high": dict.fromkeys(LOCATIONS, 0.0),
     }
 
 
@@ -57,120 +58,7 @@ class SolverSettings:
         return dataclasses.asdict(self)
 
 
-@dataclass(frozen=True)
-class Scenario:
-    scenario_id: str = "scenario"
-    name_zh: str = "方案"
-    name_en: str = "Scenario"
-    description_zh: str = ""
-    description_en: str = ""
-    # [service]
-    stages: tuple[str, ...] = ("primary", "junior")
-    days: int = 5
-    periods: int = 2
-    # [participation]
-    students: dict[str, float] | None = None  # stage -> share in basic care; None: as written
-    teachers: float | None = None  # share of internal teachers opting in; None: as written
-    # [high_school]
-    self_study_per_week: int = 0  # target per class when "high" is in stages
-    self_study_rate_yuan: float = 0.0  # 元 per self-study session and teacher
-    # [rotation]
-    rotation_share: float = 0.0  # share of junior-school teachers moved to high schools
-    # [fees]
-    fee_per_student_hour_yuan: dict[str, dict[str, float]] = field(default_factory=_fees)
-    waiver_share: dict[str, float] = field(
-        default_factory=lambda: {"urban": 0.03, "town": 0.05, "village": 0.08}
-    )
-    public_topup_per_student_yuan: float = 0.0  # per enrolled pupil and term
-    # [subsidy]: compensation/'s scheme and policy (docs/compensation.md)
-    scheme: str = schemes.BASELINE  # hour_only (today's practice) / quality / lp
-    mode: str = "rate"  # the pool: rate (base rate x hours + allowances) / fees
-    base_rate_yuan: float = 50.0  # per class hour (课时) of basic and extended service
-    class_hour_minutes: int = 45
-    teacher_share: float = 0.9
-    floor_per_hour_yuan: float = 35.0  # the county tops the pool up to these floors
-    cap_per_hour_yuan: float = 80.0  # pay above the caps is not paid out
-    quality_pool_share: float = 0.3  # quality / lp: share of the hourly money at stake
-    village_allowance_per_hour_yuan: float = 7.0
-    weekend_allowance_per_hour_yuan: float = 30.0
-    # [term]
-    term: Term = field(default_factory=lambda: Term.default("2025-autumn"))
-    # [solver]
-    solver: SolverSettings = field(default_factory=SolverSettings)
-
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
-
-    def student_share(self, stage: str) -> float | None:
-        return None if self.students is None else self.students.get(stage)
-
-    def fee(self, stage: str, location: str) -> float:
-        return self.fee_per_student_hour_yuan.get(stage, {}).get(location, 0.0)
-
-
-class ScenarioError(Exception):
-    """Invalid scenario: every problem, each naming its key, in both languages."""
-
-    def __init__(self, problems: Problems) -> None:
-        self.problems = problems
-        super().__init__(self.render())
-
-    def render(self) -> str:
-        lines = [both("scen.invalid", count=len(self.problems.errors))]
-        lines += [p.render() for p in self.problems.errors]
-        return "\n".join(lines)
-
-
-# TOML layout: table -> {key: field name}
-LAYOUT: dict[str, dict[str, str]] = {
-    "scenario": {
-        "id": "scenario_id",
-        "name_zh": "name_zh",
-        "name_en": "name_en",
-        "description_zh": "description_zh",
-        "description_en": "description_en",
-    },
-    "service": {"stages": "stages", "days": "days", "periods": "periods"},
-    "participation": {"students": "students", "teachers": "teachers"},
-    "high_school": {
-        "self_study_per_week": "self_study_per_week",
-        "rate_yuan": "self_study_rate_yuan",
-    },
-    "rotation": {"share": "rotation_share"},
-    "fees": {
-        "per_student_hour_yuan": "fee_per_student_hour_yuan",
-        "waiver_share": "waiver_share",
-        "public_topup_per_student_yuan": "public_topup_per_student_yuan",
-    },
-    "subsidy": {
-        "scheme": "scheme",
-        "mode": "mode",
-        "base_rate_yuan": "base_rate_yuan",
-        "class_hour_minutes": "class_hour_minutes",
-        "teacher_share": "teacher_share",
-        "floor_per_hour_yuan": "floor_per_hour_yuan",
-        "cap_per_hour_yuan": "cap_per_hour_yuan",
-        "quality_pool_share": "quality_pool_share",
-        "village_allowance_per_hour_yuan": "village_allowance_per_hour_yuan",
-        "weekend_allowance_per_hour_yuan": "weekend_allowance_per_hour_yuan",
-    },
-    "term": {"id": "term", "start": "term", "end": "term", "holidays": "term"},
-    "solver": {
-        "time_limit": "solver",
-        "first_solution": "solver",
-        "seed": "solver",
-        "greedy": "solver",
-    },
-}
-_NON_NEGATIVE = (
-    "self_study_rate_yuan",
-    "public_topup_per_student_yuan",
-    "base_rate_yuan",
-    "floor_per_hour_yuan",
-    "cap_per_hour_yuan",
-    "village_allowance_per_hour_yuan",
-    "weekend_allowance_per_hour_yuan",
-)
+# ------------------------------------------------------------------ checks
 
 
 class _Bad(ValueError):
@@ -185,62 +73,100 @@ def _number(value: Any) -> float:
     return float(value)
 
 
-def _share(value: Any) -> float:
-    number = _number(value)
-    if not 0.0 <= number <= 1.0:
-        raise _Bad("scen.bad.share")
-    return number
+@dataclass(frozen=True)
+class Text:
+    """Text; `required`: not blank."""
 
+    required: bool = False
 
-def _int(value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise _Bad("scen.bad.int_range", lo=lo, hi=hi)
-    return value
-
-
-def _by(keys: tuple[str, ...], value: Any, convert, base: dict | None = None) -> dict:
-    """A number for every key, or a table of some keys (others keep `base`)."""
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - set(keys))
-        if unknown:
-            raise _Bad("scen.bad.keys", keys=", ".join(unknown), allowed=", ".join(keys))
-        out = dict(base or {})
-        out.update({k: convert(v) for k, v in value.items()})
-        return out
-    return {k: convert(value) for k in keys}
-
-
-def _convert(name: str, value: Any) -> Any:
-    if name in ("scenario_id", "name_zh", "name_en", "description_zh", "description_en"):
-        if not isinstance(value, str) or (name == "scenario_id" and not value.strip()):
+    def __call__(self, value: Any, default: Any = None) -> str:
+        if not isinstance(value, str) or (self.required and not value.strip()):
             raise _Bad("scen.bad.text")
         return value.strip()
-    if name == "stages":
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole number from `lo` to `hi`."""
+
+    lo: int
+    hi: int
+
+    def __call__(self, value: Any, default: Any = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not self.lo <= value <= self.hi:
+            raise _Bad("scen.bad.int_range", lo=self.lo, hi=self.hi)
+        return value
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number at least `lo` (`share`: from 0 to 1)."""
+
+    share: bool = False
+    lo: float = 0.0
+
+    @property
+    def hi(self) -> float | None:
+        return 1.0 if self.share else None
+
+    def __call__(self, value: Any, default: Any = None) -> float:
+        number = _number(value)
+        if self.share and not 0.0 <= number <= 1.0:
+            raise _Bad("scen.bad.share")
+        if number < self.lo:
+            raise _Bad("scen.bad.negative")
+        return number
+
+
+SHARE, NON_NEGATIVE = Number(share=True), Number()
+
+
+@dataclass(frozen=True)
+class OneOf:
+    allowed: tuple[str, ...]
+
+    def __call__(self, value: Any, default: Any = None) -> str:
+        if value not in self.allowed:
+            raise _Bad("scen.bad.choice", allowed=", ".join(self.allowed))
+        return value
+
+
+@dataclass(frozen=True)
+class Stages:
+    """One or more service stages, kept in `STAGES` order."""
+
+    allowed: tuple[str, ...] = STAGES
+
+    def __call__(self, value: Any, default: Any = None) -> tuple[str, ...]:
         items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items:
-            raise _Bad("scen.bad.stages", allowed=", ".join(STAGES))
-        bad = [s for s in items if s not in STAGES]
-        if bad:
+        if not isinstance(items, list) or not items or any(s not in STAGES for s in items):
             raise _Bad("scen.bad.stages", allowed=", ".join(STAGES))
         return tuple(s for s in STAGES if s in items)
-    if name == "days":
-        return _int(value, 1, 7)
-    if name == "periods":
-        return _int(value, 2, 3)
-    if name == "students":
-        return _by(("primary", "junior"), value, _share)
-    if name in ("teachers", "rotation_share", "teacher_share", "quality_pool_share"):
-        return _share(value)
-    if name == "self_study_per_week":
-        return _int(value, 0, 14)
-    if name == "class_hour_minutes":
-        return _int(value, 1, 240)
-    if name in ("mode", "scheme"):
-        allowed = MODES if name == "mode" else SCHEMES
-        if value not in allowed:
-            raise _Bad("scen.bad.choice", allowed=", ".join(allowed))
-        return value
-    if name == "fee_per_student_hour_yuan":
+
+
+@dataclass(frozen=True)
+class ByKey:
+    """A value for every key, or a table of some keys (the others keep the default's)."""
+
+    keys: tuple[str, ...]
+    each: Any
+
+    def __call__(self, value: Any, default: dict | None = None) -> dict:
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(self.keys))
+            if unknown:
+                raise _Bad("scen.bad.keys", keys=", ".join(unknown), allowed=", ".join(self.keys))
+            out = dict(default or {})
+            out.update({k: self.each(v) for k, v in value.items()})
+            return out
+        return {k: self.each(value) for k in self.keys}
+
+
+@dataclass(frozen=True)
+class FeeTable:
+    """Fees by stage, each a number or a table by location (others keep the defaults)."""
+
+    def __call__(self, value: Any, default: dict | None = None) -> dict:
         if not isinstance(value, dict):
             raise _Bad("scen.bad.table")
         base = _fees()
@@ -248,37 +174,8 @@ def _convert(name: str, value: Any) -> Any:
         if unknown:
             raise _Bad("scen.bad.keys", keys=", ".join(unknown), allowed=", ".join(STAGES))
         for stage, v in value.items():
-            base[stage] = _by(LOCATIONS, v, _non_negative, base[stage])
+            base[stage] = ByKey(LOCATIONS, NON_NEGATIVE)(v, base[stage])
         return base
-    if name == "waiver_share":
-        return _by(LOCATIONS, value, _share, Scenario().waiver_share)
-    return _non_negative(value)
-
-
-def _non_negative(value: Any) -> float:
-    number = _number(value)
-    if number < 0:
-        raise _Bad("scen.bad.negative")
-    return number
-
-
-def _term(table: dict[str, Any]) -> Term:
-    term_id = table.get("id", "2025-autumn")
-    if not isinstance(term_id, str):
-        raise _Bad("scen.bad.text")
-    if "start" not in table and "end" not in table:
-        try:
-            return Term.default(term_id)
-        except Exception as exc:
-            raise _Bad("scen.bad.term_id") from exc
-    try:
-        start, end = _date(table["start"]), _date(table["end"])
-        holidays = tuple(sorted(_date(h) for h in table.get("holidays", [])))
-    except (KeyError, ValueError, TypeError) as exc:
-        raise _Bad("scen.bad.term_dates") from exc
-    if end < start:
-        raise _Bad("scen.bad.term_dates")
-    return Term(term_id, start, end, holidays)
 
 
 def _date(value: Any) -> dt.date:
@@ -289,24 +186,282 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _solver(table: dict[str, Any]) -> SolverSettings:
-    out = SolverSettings()
-    if "time_limit" in table:
-        limit = _number(table["time_limit"])
-        if limit <= 0:
-            raise _Bad("scen.bad.negative")
-        out = dataclasses.replace(out, time_limit=limit)
-    if "first_solution" in table:
-        if not isinstance(table["first_solution"], bool):
-            raise _Bad("scen.bad.bool")
-        out = dataclasses.replace(out, first_solution=table["first_solution"])
-    if "greedy" in table:
-        if not isinstance(table["greedy"], bool):
-            raise _Bad("scen.bad.bool")
-        out = dataclasses.replace(out, greedy=table["greedy"])
-    if "seed" in table:
-        out = dataclasses.replace(out, seed=_int(table["seed"], 0, 2**31 - 1))
+@dataclass(frozen=True)
+class TermTable:
+    """The whole [term] table: an id (dates assumed, `Term.default`) or id, start, end."""
+
+    keys: tuple[str, ...] = ("id", "start", "end", "holidays")
+
+    def __call__(self, table: dict[str, Any], default: Any = None) -> Term:
+        term_id = table.get("id", "2025-autumn")
+        if not isinstance(term_id, str):
+            raise _Bad("scen.bad.text")
+        if "start" not in table and "end" not in table:
+            try:
+                return Term.default(term_id)
+            except Exception as exc:
+                raise _Bad("scen.bad.term_id") from exc
+        try:
+            start, end = _date(table["start"]), _date(table["end"])
+            holidays = tuple(sorted(_date(h) for h in table.get("holidays", [])))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise _Bad("scen.bad.term_dates") from exc
+        if end < start:
+            raise _Bad("scen.bad.term_dates")
+        return Term(term_id, start, end, holidays)
+
+    @staticmethod
+    def table(term: Term) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": term.term_id, "start": term.start, "end": term.end}
+        if term.holidays:
+            out["holidays"] = list(term.holidays)
+        return out
+
+
+@dataclass(frozen=True)
+class SolverTable:
+    """The whole [solver] table (keys absent keep `SolverSettings`' defaults)."""
+
+    keys: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(SolverSettings))
+
+    def __call__(self, table: dict[str, Any], default: Any = None) -> SolverSettings:
+        out = SolverSettings()
+        if "time_limit" in table:
+            limit = _number(table["time_limit"])
+            if limit <= 0:
+                raise _Bad("scen.bad.negative")
+            out = dataclasses.replace(out, time_limit=limit)
+        for key in ("first_solution", "greedy"):
+            if key in table:
+                if not isinstance(table[key], bool):
+                    raise _Bad("scen.bad.bool")
+                out = dataclasses.replace(out, **{key: table[key]})
+        if "seed" in table:
+            out = dataclasses.replace(out, seed=Whole(0, 2**31 - 1)(table["seed"]))
+        return out
+
+    @staticmethod
+    def table(settings: SolverSettings) -> dict[str, Any]:
+        return settings.as_dict()
+
+
+# ------------------------------------------------------------------ the levers
+
+
+@dataclass(frozen=True)
+class Widget:
+    """How the app's Scenarios form shows a lever (ui/pages/scenarios.py draws it).
+
+    `kind`: number, optional (a number or "as written"), choice, radio, multiselect,
+    slider, per_stage (one number per service stage). The widget's key is
+    `scen_<plan>_<name>`, its label `ui.scen.<name>` (and `ui.scen.<name>_help`); its
+    bounds are the check's unless `hi` is tighter. Options are the check's choices (plus
+    `presets`), labelled `<option_labels>.<option>` or by `option_format`.
+    """
+
+    kind: str
+    name: str
+    group: str  # ui.scen.group.<group>
+    order: int  # place within the group, row by row
+    step: float | None = None
+    hi: float | None = None
+    help: bool = False
+    option_labels: str = ""
+    option_format: str = ""
+    presets: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One scenario lever: its TOML table and key (None: the whole table), the check that
+    turns a TOML value into the field's value, the compensation `Policy` field it sets (if
+    any), and the app's widget (if any). The default is the `Scenario` field's."""
+
+    table: str
+    key: str | None
+    check: Any
+    policy: str | None = None
+    widget: Widget | None = None
+    field: str = ""  # the Scenario field, filled in from the dataclass
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.check.keys if self.key is None else (self.key,)
+
+    @property
+    def where(self) -> str:
+        return self.table if self.key is None else f"{self.table}.{self.key}"
+
+
+def lever(
+    table: str,
+    key: str | None,
+    check: Any,
+    default: Any = dataclasses.MISSING,
+    *,
+    factory: Any = dataclasses.MISSING,
+    policy: str | None = None,
+    widget: Widget | None = None,
+) -> Any:
+    """A `Scenario` field that is a lever; without a default, a `policy` lever defaults to
+    compensation's documented default for that policy key."""
+    if default is dataclasses.MISSING and factory is dataclasses.MISSING and policy:
+        default = getattr(POLICY, policy)
+    meta = {"lever": Lever(table, key, check, policy, widget)}
+    if factory is not dataclasses.MISSING:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The county's levers. Each field is one lever (`lever(...)`): a new lever is one
+    field here, then its effect where it acts (build.py for the week, money.py for pay)."""
+
+    scenario_id: str = lever("scenario", "id", Text(required=True), "scenario")
+    name_zh: str = lever("scenario", "name_zh", Text(), "方案")
+    name_en: str = lever("scenario", "name_en", Text(), "Scenario")
+    description_zh: str = lever("scenario", "description_zh", Text(), "")
+    description_en: str = lever("scenario", "description_en", Text(), "")
+    # [service]
+    stages: tuple[str, ...] = lever(
+        "service", "stages", Stages(), ("primary", "junior"),
+        widget=Widget("multiselect", "stages", "service", 0, option_labels="ui.scen.stage"),
+    )  # fmt: skip
+    days: int = lever(
+        "service", "days", Whole(1, 7), 5, widget=Widget("number", "days", "service", 1)
+    )
+    periods: int = lever(
+        "service", "periods", Whole(2, 3), 2,
+        widget=Widget("choice", "periods", "service", 2, option_format="5+{}"),
+    )  # fmt: skip
+    # [participation]: None keeps what the workbooks say
+    students: dict[str, float] | None = lever(  # stage -> share in basic care
+        "participation", "students", ByKey(("primary", "junior"), SHARE), None,
+        widget=Widget("optional", "students", "people", 0, step=0.05),
+    )  # fmt: skip
+    teachers: float | None = lever(  # share of internal teachers opting in
+        "participation", "teachers", SHARE, None,
+        widget=Widget("optional", "teachers", "people", 1, step=0.05),
+    )  # fmt: skip
+    # [high_school]
+    self_study_per_week: int = lever(  # target per class when "high" is in stages
+        "high_school", "self_study_per_week", Whole(0, 14), 0,
+        widget=Widget("number", "self_study", "high", 0),
+    )  # fmt: skip
+    self_study_rate_yuan: float = lever(  # 元 per self-study session and teacher: its whole pay
+        "high_school", "rate_yuan", NON_NEGATIVE, 0.0,
+        policy="self_study_allowance_per_session_yuan",
+        widget=Widget("choice", "rate", "high", 1, help=True, option_format="{:g} 元",
+                      presets=SELF_STUDY_PRESETS_YUAN),
+    )  # fmt: skip
+    # [rotation]
+    rotation_share: float = lever(  # share of junior-school teachers moved to high schools
+        "rotation", "share", SHARE, 0.0,
+        widget=Widget("slider", "rotation", "high", 2, step=0.01, hi=0.3),
+    )  # fmt: skip
+    # [fees]
+    fee_per_student_hour_yuan: dict[str, dict[str, float]] = lever(
+        "fees", "per_student_hour_yuan", FeeTable(), factory=_fees,
+        widget=Widget("per_stage", "fee", "money", 0, step=0.5, hi=50.0),
+    )  # fmt: skip
+    waiver_share: dict[str, float] = lever(
+        "fees", "waiver_share", ByKey(LOCATIONS, SHARE),
+        factory=lambda: {"urban": 0.03, "town": 0.05, "village": 0.08},
+    )  # fmt: skip
+    public_topup_per_student_yuan: float = lever(  # per enrolled pupil and term
+        "fees", "public_topup_per_student_yuan", NON_NEGATIVE, 0.0,
+        widget=Widget("number", "topup", "money", 3, step=10.0, hi=5000.0),
+    )  # fmt: skip
+    # [subsidy]: compensation/'s scheme and policy (docs/compensation.md)
+    scheme: str = lever(  # hour_only (today's practice) / quality / lp
+        "subsidy", "scheme", OneOf(SCHEMES), schemes.BASELINE,
+        widget=Widget("choice", "scheme", "money", 6, help=True, option_labels="ui.scen.scheme"),
+    )  # fmt: skip
+    mode: str = lever(  # the pool: rate (base rate x hours + allowances) / fees
+        "subsidy", "mode", OneOf(MODES), policy="budget_mode",
+        widget=Widget("radio", "mode", "money", 4, option_labels="ui.scen.mode"),
+    )  # fmt: skip
+    base_rate_yuan: float = lever(  # per class hour (课时) of basic and extended service
+        "subsidy", "base_rate_yuan", NON_NEGATIVE, policy="base_rate_yuan",
+        widget=Widget("number", "base_rate", "money", 5, step=5.0, hi=500.0),
+    )  # fmt: skip
+    class_hour_minutes: int = lever(
+        "subsidy", "class_hour_minutes", Whole(1, 240), policy="class_hour_minutes"
+    )
+    teacher_share: float = lever("subsidy", "teacher_share", SHARE, policy="teacher_share")
+    floor_per_hour_yuan: float = lever(  # the county tops the pool up to these floors
+        "subsidy", "floor_per_hour_yuan", NON_NEGATIVE, policy="floor_per_hour_yuan",
+        widget=Widget("number", "floor", "money", 8, step=5.0, hi=500.0),
+    )  # fmt: skip
+    cap_per_hour_yuan: float = lever(  # pay above the caps is not paid out
+        "subsidy", "cap_per_hour_yuan", NON_NEGATIVE, policy="cap_per_hour_yuan"
+    )
+    quality_pool_share: float = lever(  # quality / lp: share of the hourly money at stake
+        "subsidy", "quality_pool_share", SHARE, policy="quality_pool_share",
+        widget=Widget("number", "pool_share", "money", 7, step=0.05),
+    )  # fmt: skip
+    village_allowance_per_hour_yuan: float = lever(
+        "subsidy", "village_allowance_per_hour_yuan", NON_NEGATIVE,
+        policy="village_allowance_per_hour_yuan",
+    )  # fmt: skip
+    weekend_allowance_per_hour_yuan: float = lever(
+        "subsidy", "weekend_allowance_per_hour_yuan", NON_NEGATIVE,
+        policy="weekend_allowance_per_hour_yuan",
+    )  # fmt: skip
+    # [term]
+    term: Term = lever(
+        "term", None, TermTable(), factory=lambda: Term.default("2025-autumn"), policy="term"
+    )
+    # [solver]
+    solver: SolverSettings = lever("solver", None, SolverTable(), factory=SolverSettings)
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def student_share(self, stage: str) -> float | None:
+        return None if self.students is None else self.students.get(stage)
+
+    def fee(self, stage: str, location: str) -> float:
+        return self.fee_per_student_hour_yuan.get(stage, {}).get(location, 0.0)
+
+
+DEFAULTS = Scenario()
+# Every lever, in the order of the TOML file (to_toml writes it so).
+LEVERS: tuple[Lever, ...] = tuple(
+    dataclasses.replace(f.metadata["lever"], field=f.name) for f in dataclasses.fields(Scenario)
+)
+
+
+def _layout() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for item in LEVERS:
+        out.setdefault(item.table, {}).update(dict.fromkeys(item.keys, item.field))
     return out
+
+
+# TOML layout: table -> {key: field name} (a whole-table lever: each of its keys)
+LAYOUT: dict[str, dict[str, str]] = _layout()
+_BY_PLACE = {(item.table, key): item for item in LEVERS for key in item.keys}
+
+
+def policy_of(scenario: Scenario) -> Policy:
+    """The compensation policy the scenario's subsidy levers stand for (other keys keep
+    compensation's documented defaults)."""
+    return Policy(**{x.policy: getattr(scenario, x.field) for x in LEVERS if x.policy})
+
+
+class ScenarioError(Exception):
+    """Invalid scenario: every problem, each naming its key, in both languages."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [both("scen.invalid", count=len(self.problems.errors))]
+        lines += [p.render() for p in self.problems.errors]
+        return "\n".join(lines)
 
 
 def build_scenario(data: dict[str, Any], file: str | None = None) -> Scenario:
@@ -329,19 +484,19 @@ def build_scenario(data: dict[str, Any], file: str | None = None) -> Scenario:
             if key not in LAYOUT[table]:
                 bad(f"{table}.{key}", "", "scen.unknown_key", allowed=", ".join(LAYOUT[table]))
                 continue
-            name = LAYOUT[table][key]
-            if name in ("term", "solver"):
-                continue  # whole-table fields, below
+            item = _BY_PLACE[(table, key)]
+            if item.key is None:
+                continue  # a whole-table lever, below
             try:
-                kwargs[name] = _convert(name, value)
+                kwargs[item.field] = item.check(value, getattr(DEFAULTS, item.field))
             except _Bad as exc:
-                bad(f"{table}.{key}", value, exc.code, **exc.params)
-        for name, convert in (("term", _term), ("solver", _solver)):
-            if table == name and not problems.errors:
+                bad(item.where, value, exc.code, **exc.params)
+        for item in LEVERS:
+            if item.key is None and item.table == table and not problems.errors:
                 try:
-                    kwargs[name] = convert(content)
+                    kwargs[item.field] = item.check(content)
                 except _Bad as exc:
-                    bad(name, "", exc.code, **exc.params)
+                    bad(item.where, "", exc.code, **exc.params)
     if problems.errors:
         raise ScenarioError(problems)
     scenario = Scenario(**kwargs)
@@ -407,20 +562,14 @@ def _toml_value(value: Any) -> str:
 def to_toml(s: Scenario) -> str:
     """The scenario as TOML that `load_scenario` reads back to an equal Scenario."""
     tables: dict[str, dict[str, Any]] = {}
-    for table, keys in LAYOUT.items():
-        if table in ("term", "solver"):
+    for item in LEVERS:
+        value = getattr(s, item.field)
+        if item.key is None:
+            tables[item.table] = item.check.table(value)
             continue
-        out = {}
-        for key, name in keys.items():
-            value = getattr(s, name)
-            if value is not None:
-                out[key] = list(value) if isinstance(value, tuple) else value
-        tables[table] = out
-    term = {"id": s.term.term_id, "start": s.term.start, "end": s.term.end}
-    if s.term.holidays:
-        term["holidays"] = list(s.term.holidays)
-    tables["term"] = term
-    tables["solver"] = s.solver.as_dict()
+        out = tables.setdefault(item.table, {})
+        if value is not None:
+            out[item.key] = list(value) if isinstance(value, tuple) else value
     lines = []
     for table, content in tables.items():
         lines.append(f"[{table}]")

@@ -53,7 +53,7 @@ from domain.schedule import Schedule, session_id
 from domain.school import School, parse_basic_activity_id
 from scenarios.build import group_stage
 from scenarios.engine import SolveOutcome
-from scenarios.levers import Scenario
+from scenarios.levers import Scenario, policy_of
 from scheduler.instance import Instance
 
 # Numeric columns of a school row that add up (aggregate.py sums these).
@@ -155,24 +155,6 @@ class SchoolResult:
     # The week as scheduled (the levers' school) and its plan, for the contract's files.
     school: School | None = field(default=None, compare=False)
     schedule: Schedule | None = field(default=None, compare=False)
-
-
-def policy_of(scenario: Scenario) -> Policy:
-    """The compensation policy the scenario's subsidy levers stand for (other keys keep
-    compensation's documented defaults)."""
-    return Policy(
-        class_hour_minutes=scenario.class_hour_minutes,
-        budget_mode=scenario.mode,
-        base_rate_yuan=scenario.base_rate_yuan,
-        teacher_share=scenario.teacher_share,
-        floor_per_hour_yuan=scenario.floor_per_hour_yuan,
-        cap_per_hour_yuan=scenario.cap_per_hour_yuan,
-        quality_pool_share=scenario.quality_pool_share,
-        village_allowance_per_hour_yuan=scenario.village_allowance_per_hour_yuan,
-        weekend_allowance_per_hour_yuan=scenario.weekend_allowance_per_hour_yuan,
-        self_study_allowance_per_session_yuan=scenario.self_study_rate_yuan,
-        term=scenario.term,
-    )
 
 
 def main_stage(school: School) -> str:

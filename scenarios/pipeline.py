@@ -37,13 +37,12 @@ from domain.school import School
 from scenarios.aggregate import Aggregates, aggregate, rows_frame, unstaffed_frame
 from scenarios.build import build_county
 from scenarios.engine import Cache, Event, RunStats, schedule_schools
-from scenarios.levers import Scenario, build_scenario, to_toml
+from scenarios.levers import Scenario, build_scenario, policy_of, to_toml
 from scenarios.money import (
     TEACHER_COLUMNS,
     SchoolFacts,
     SchoolResult,
     allocate_pay,
-    policy_of,
     school_facts,
     school_result,
 )

@@ -19,7 +19,20 @@ from typing import Any
 import streamlit as st
 
 from domain.problems import Problems
-from scenarios.levers import MODES, SCHEMES, ScenarioError, build_scenario, presets, to_toml
+from scenarios.levers import (
+    DEFAULTS,
+    LEVERS,
+    STAGES,
+    Lever,
+    Number,
+    OneOf,
+    ScenarioError,
+    Stages,
+    Whole,
+    build_scenario,
+    presets,
+    to_toml,
+)
 from scenarios.pipeline import find_evidence
 from scenarios.report import compare_tables, gap_note, quality_note, run_charts
 from ui import scenario_view as view
@@ -27,8 +40,8 @@ from ui import state
 from ui.state import SAMPLE_COUNTY, SAMPLE_EVIDENCE, lang, tr
 from workbook.safety import check_size
 
-RATE_PRESETS = (20.0, 35.0, 50.0)  # 元 per self-study session (domain notes)
-STAGES = ("primary", "junior", "high")
+# The form's sections (ui.scen.group.<name>) and how many widgets stand in a row.
+FORM_GROUPS = (("service", 3), ("high", 3), ("people", 2), ("money", 3))
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,23 +74,111 @@ def _share_or_none(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _bounds(check: Any) -> tuple[Any, Any]:
+    """A check's lowest and highest value (a table's: those of each entry)."""
+    check = getattr(check, "each", check)
+    return getattr(check, "lo", None), getattr(check, "hi", None)
+
+
+def _typed(check: Any, value: Any) -> Any:
+    """The widget's value type: whole numbers stay whole, other numbers are floats."""
+    if isinstance(check, Whole):
+        return int(value)
+    return float(value) if isinstance(check, Number) else value
+
+
+def _options(item: Lever, current: Any) -> tuple[Any, ...]:
+    """A choice's options: the check's choices, or the default, presets and current value."""
+    check, widget = item.check, item.widget
+    assert widget is not None
+    if isinstance(check, OneOf | Stages):
+        return tuple(check.allowed)
+    if isinstance(check, Whole):
+        return tuple(range(check.lo, check.hi + 1))
+    return tuple(sorted({getattr(DEFAULTS, item.field), *widget.presets, current}))
+
+
+def _cells(item: Lever) -> int:
+    assert item.widget is not None
+    return len(STAGES) if item.widget.kind == "per_stage" else 1
+
+
+def _draw(item: Lever, columns: list, data: dict, key) -> None:
+    """One lever's widget(s) in `columns`; the value goes into the scenario table `data`."""
+    widget = item.widget
+    assert widget is not None and item.key is not None
+    table = data.setdefault(item.table, {})
+    if not isinstance(table, dict):
+        table = data[item.table] = {}
+    label, name = tr(f"ui.scen.{widget.name}"), key(widget.name)
+    lo, hi = _bounds(item.check)
+    hi = widget.hi if widget.hi is not None else hi
+    default = getattr(DEFAULTS, item.field)
+    if widget.kind == "per_stage":  # one number per stage; empty: the table by location
+        stages = table.setdefault(item.key, {})
+        if not isinstance(stages, dict):
+            stages = table[item.key] = {}
+        for stage, column in zip(STAGES, columns, strict=True):
+            value = column.number_input(
+                tr(f"ui.scen.{widget.name}", stage=tr(f"ui.scen.stage.{stage}")),
+                min_value=0.0, max_value=hi, value=_share_or_none(stages.get(stage)),
+                step=widget.step, placeholder=tr("ui.scen.by_location"),
+                key=key(f"{widget.name}_{stage}"),
+            )  # fmt: skip
+            if value is not None:
+                stages[stage] = float(value)
+        return
+    (column,) = columns
+    if widget.kind == "optional":  # empty: as the workbooks say
+        value = column.number_input(
+            label, min_value=lo, max_value=hi, value=_share_or_none(table.get(item.key)),
+            step=widget.step, placeholder=tr("ui.scen.as_written"), key=name,
+        )  # fmt: skip
+        if value is not None:
+            table[item.key] = float(value)
+        return
+    current = table.get(item.key, default)
+    if widget.kind == "number":
+        table[item.key] = column.number_input(
+            label, min_value=lo, max_value=hi, value=_typed(item.check, current),
+            step=widget.step, key=name,
+        )  # fmt: skip
+        return
+    if widget.kind == "slider":
+        table[item.key] = column.slider(
+            label, lo, hi, _typed(item.check, current), step=widget.step, key=name
+        )
+        return
+    current = _typed(item.check, current) if widget.kind == "choice" else current
+    options = _options(item, current)
+    if widget.option_labels:  # looked up now, not inside format_func (AppTest calls it later)
+        names = {o: tr(f"{widget.option_labels}.{o}") for o in options}
+        show = names.get
+    else:
+        show = widget.option_format.format
+    helptext = tr(f"ui.scen.{widget.name}_help") if widget.help else None
+    if widget.kind == "multiselect":
+        table[item.key] = column.multiselect(
+            label, options, default=[o for o in current if o in options], format_func=show,
+            key=name,
+        )  # fmt: skip
+        return
+    index = options.index(current) if current in options else 0
+    draw = column.radio if widget.kind == "radio" else column.selectbox
+    extra = {"horizontal": True} if widget.kind == "radio" else {"help": helptext}
+    table[item.key] = draw(label, options, index=index, format_func=show, key=name, **extra)
+
+
 def lever_form(base: dict, token: str) -> dict:
     """Widgets for the main levers; returns the scenario table with the edits applied.
 
-    Widget keys carry the source token, so choosing another preset or uploading a file
-    shows that plan's values. Empty number fields leave the plan's value (e.g. a fee table
-    by location, participation "as written") untouched.
+    The form is built from `scenarios.levers.LEVERS`: every lever with a widget, by group
+    and place. Widget keys carry the source token, so choosing another preset or uploading
+    a file shows that plan's values. Empty number fields leave the plan's value (e.g. a fee
+    table by location, participation "as written") untouched.
     """
     data = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     meta = data.setdefault("scenario", {})
-    service, high = data.setdefault("service", {}), data.setdefault("high_school", {})
-    fees, subsidy = data.setdefault("fees", {}), data.setdefault("subsidy", {})
-    participation = data.setdefault("participation", {})
-
-    # Labels looked up now, not inside format_func (AppTest calls it outside the run).
-    stage_names = {s: tr(f"ui.scen.stage.{s}") for s in STAGES}
-    mode_names = {m: tr(f"ui.scen.mode.{m}") for m in MODES}
-    scheme_names = {m: tr(f"ui.scen.scheme.{m}") for m in SCHEMES}
 
     def key(name: str) -> str:
         return f"scen_{token}_{name}"
@@ -87,94 +188,18 @@ def lever_form(base: dict, token: str) -> dict:
     if new_name and new_name != shown:
         meta["name_zh"] = meta["name_en"] = new_name
 
-    st.markdown(f"**{tr('ui.scen.group.service')}**")
-    a, b, c = st.columns(3)
-    service["stages"] = a.multiselect(
-        tr("ui.scen.stages"), STAGES,
-        default=[s for s in service.get("stages", ["primary", "junior"]) if s in STAGES],
-        format_func=stage_names.get, key=key("stages"),
-    )  # fmt: skip
-    service["days"] = b.number_input(tr("ui.scen.days"), 1, 7, int(service.get("days", 5)),
-                                     key=key("days"))  # fmt: skip
-    periods = int(service.get("periods", 2))
-    service["periods"] = c.selectbox(
-        tr("ui.scen.periods"), (2, 3), index=(2, 3).index(periods if periods in (2, 3) else 2),
-        format_func=lambda p: f"5+{p}", key=key("periods"),
-    )  # fmt: skip
-
-    st.markdown(f"**{tr('ui.scen.group.high')}**")
-    a, b, c = st.columns(3)
-    high["self_study_per_week"] = a.number_input(
-        tr("ui.scen.self_study"), 0, 14, int(high.get("self_study_per_week", 0)),
-        key=key("self_study"),
-    )  # fmt: skip
-    current = float(high.get("rate_yuan", 0.0))
-    options = sorted({0.0, *RATE_PRESETS, current})
-    high["rate_yuan"] = b.selectbox(
-        tr("ui.scen.rate"), options, index=options.index(current),
-        format_func=lambda r: f"{r:g} 元", key=key("rate"), help=tr("ui.scen.rate_help"),
-    )  # fmt: skip
-    data.setdefault("rotation", {})["share"] = c.slider(
-        tr("ui.scen.rotation"), 0.0, 0.3, float(data.get("rotation", {}).get("share", 0.0)),
-        step=0.01, key=key("rotation"),
-    )  # fmt: skip
-
-    st.markdown(f"**{tr('ui.scen.group.people')}**")
-    a, b = st.columns(2)
-    students = a.number_input(
-        tr("ui.scen.students"), 0.0, 1.0, _share_or_none(participation.get("students")),
-        step=0.05, placeholder=tr("ui.scen.as_written"), key=key("students"),
-    )  # fmt: skip
-    if students is not None:
-        participation["students"] = float(students)
-    teachers = b.number_input(
-        tr("ui.scen.teachers"), 0.0, 1.0, _share_or_none(participation.get("teachers")),
-        step=0.05, placeholder=tr("ui.scen.as_written"), key=key("teachers"),
-    )  # fmt: skip
-    if teachers is not None:
-        participation["teachers"] = float(teachers)
-
-    st.markdown(f"**{tr('ui.scen.group.money')}**")
-    table = fees.setdefault("per_student_hour_yuan", {})
-    if not isinstance(table, dict):
-        table = fees["per_student_hour_yuan"] = {}
-    columns = st.columns(3)
-    for stage, column in zip(STAGES, columns, strict=True):
-        value = column.number_input(
-            tr("ui.scen.fee", stage=tr(f"ui.scen.stage.{stage}")), 0.0, 50.0,
-            _share_or_none(table.get(stage)), step=0.5,
-            placeholder=tr("ui.scen.by_location"), key=key(f"fee_{stage}"),
-        )  # fmt: skip
-        if value is not None:
-            table[stage] = float(value)
-    a, b, c = st.columns(3)
-    fees["public_topup_per_student_yuan"] = a.number_input(
-        tr("ui.scen.topup"), 0.0, 5000.0, float(fees.get("public_topup_per_student_yuan", 0.0)),
-        step=10.0, key=key("topup"),
-    )  # fmt: skip
-    mode = subsidy.get("mode", "rate")
-    subsidy["mode"] = b.radio(
-        tr("ui.scen.mode"), MODES, index=MODES.index(mode) if mode in MODES else 0,
-        format_func=mode_names.get, horizontal=True, key=key("mode"),
-    )  # fmt: skip
-    subsidy["base_rate_yuan"] = c.number_input(
-        tr("ui.scen.base_rate"), 0.0, 500.0, float(subsidy.get("base_rate_yuan", 50.0)),
-        step=5.0, key=key("base_rate"),
-    )  # fmt: skip
-    a, b, c = st.columns(3)
-    scheme = subsidy.get("scheme", "hour_only")
-    subsidy["scheme"] = a.selectbox(
-        tr("ui.scen.scheme"), SCHEMES, index=SCHEMES.index(scheme) if scheme in SCHEMES else 0,
-        format_func=scheme_names.get, help=tr("ui.scen.scheme_help"), key=key("scheme"),
-    )  # fmt: skip
-    subsidy["quality_pool_share"] = b.number_input(
-        tr("ui.scen.pool_share"), 0.0, 1.0, float(subsidy.get("quality_pool_share", 0.3)),
-        step=0.05, key=key("pool_share"),
-    )  # fmt: skip
-    subsidy["floor_per_hour_yuan"] = c.number_input(
-        tr("ui.scen.floor"), 0.0, 500.0, float(subsidy.get("floor_per_hour_yuan", 35.0)),
-        step=5.0, key=key("floor"),
-    )  # fmt: skip
+    for group, width in FORM_GROUPS:
+        st.markdown(f"**{tr(f'ui.scen.group.{group}')}**")
+        items = sorted(
+            (x for x in LEVERS if x.widget is not None and x.widget.group == group),
+            key=lambda x: x.widget.order,  # type: ignore[union-attr]
+        )
+        row: list = []
+        for item in items:
+            if not row:
+                row = list(st.columns(width))
+            _draw(item, row[: _cells(item)], data, key)
+            row = row[_cells(item) :]
     return data
 
 

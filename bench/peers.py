@@ -20,7 +20,7 @@ from domain.schedule import Schedule
 from domain.school import School
 from scheduler.greedy import greedy_schedule as greedy
 from scheduler.instance import Instance, RoomNeed
-from scheduler.model import _subset, fair_shares, hull_edges
+from scheduler.model import _subset, fair_shares, fairness_set, hull_edges
 from scheduler.weights import Weights
 
 __all__ = ["build_mip", "greedy", "highs_solve", "score"]
@@ -28,31 +28,8 @@ __all__ = ["build_mip", "greedy", "highs_solve", "score"]
 # --------------------------------------------------------------------------- shared
 
 
-def _basic_slots(inst: Instance) -> list[str]:
-    return [s for s in inst.slots if inst.basic_demand(s) > 0]
-
-
-def _candidates(inst: Instance) -> dict[str, set[str]]:
-    """teacher_id -> slots where the model gives the teacher a variable (z or v)."""
-    out = {t.teacher_id: set() for t in inst.teachers}
-    basic = set(_basic_slots(inst))
-    for t in inst.teachers:
-        out[t.teacher_id] |= basic & set(inst.available(t))
-    for a in inst.activities:
-        allowed = inst.allowed(a)
-        for t in inst.qualified(a):
-            out[t.teacher_id] |= {s for s in allowed if s not in t.unavailable}
-    return out
-
-
-def fairness_teachers(inst: Instance) -> list:
-    """Same set as scheduler.model.fairness_set: internal teachers with any variable."""
-    cand = _candidates(inst)
-    return [t for t in inst.teachers if not t.external and cand[t.teacher_id]]
-
-
 def shares_of(inst: Instance) -> dict[str, int]:
-    return fair_shares(inst, fairness_teachers(inst))
+    return fair_shares(inst, fairness_set(inst))
 
 
 def _achievable(inst: Instance, t, cand: set[str]) -> list[int]:
@@ -68,7 +45,7 @@ def score(school: School, schedule: Schedule, weights: Weights | None = None) ->
     """The model's objective terms and weighted total, computed from a finished schedule."""
     w = (weights or Weights()).as_dict()
     inst = Instance(school)
-    fair = fairness_teachers(inst)
+    fair = fairness_set(inst)
     shares = shares_of(inst)
     load = {t.teacher_id: 0 for t in inst.teachers}
     worked: set[tuple[str, int]] = set()
@@ -157,7 +134,7 @@ def build_mip(school: School, weights: Weights | None = None) -> _Mip:
     v: dict[tuple[str, str, str], int] = {}
     for t in inst.teachers:
         avail = set(inst.available(t))
-        for s in _basic_slots(inst):
+        for s in inst.basic_slots:
             if s in avail:
                 z[t.teacher_id, s] = mip.var(0, 1)
     for a in inst.activities:
@@ -254,8 +231,8 @@ def build_mip(school: School, weights: Weights | None = None) -> _Mip:
                     const += 1
             mip.row(coefs, -INF, len(rooms) - const)
     # Soft terms.
-    fair = fairness_teachers(inst)
-    cand = _candidates(inst)
+    fair = fairness_set(inst)
+    cand = inst.work_slots
     if fair:
         max_len = max(inst.length(s) for s in inst.slots)
         top = max(1, max(t.max_per_week for t in fair)) * max_len

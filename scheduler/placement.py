@@ -127,6 +127,19 @@ def _whole_teachers(inst, a) -> set[str]:
     return named
 
 
+def kth_session(m, y, aid: str, slots: list[str], k: int, order: dict[str, int]) -> dict:
+    """Literals "the k-th session of `aid` (time order) is at slot s", exactly one true:
+    the placement's twin of `scheduler.model.kth_session`."""
+    out = {}
+    for s in slots:
+        ind = m.NewBoolVar("")
+        m.AddImplication(ind, y[aid, s])
+        m.Add(sum(y[aid, p] for p in slots if order[p] < order[s]) == k - 1).OnlyEnforceIf(ind)
+        out[s] = ind
+    m.AddExactlyOne(out.values())
+    return out
+
+
 def _named_sessions(m, y, inst, by_activity) -> dict[str, list[tuple[str, object]]]:
     """teacher -> (slot, literal "this teacher's demanded session is at this slot") for every
     session a fixed teacher or a lock demands: every session of the activity, or the k-th
@@ -144,17 +157,10 @@ def _named_sessions(m, y, inst, by_activity) -> dict[str, list[tuple[str, object
             if lk.teacher_id in whole:
                 continue  # leads every session anyway
             teacher = inst.school.teacher_by_id.get(lk.teacher_id)
-            inds = []
-            for s in slots:
-                ind = m.NewBoolVar("")
-                m.AddImplication(ind, y[aid, s])
-                before = [y[aid, p] for p in slots if order[p] < order[s]]
-                m.Add(sum(before) == lk.session - 1).OnlyEnforceIf(ind)
+            for s, ind in kth_session(m, y, aid, slots, lk.session, order).items():
                 if teacher is None or not teacher.opt_in or s in teacher.unavailable:
                     m.Add(ind == 0)
-                inds.append(ind)
                 out[lk.teacher_id].append((s, ind))
-            m.AddExactlyOne(inds)
     for (_gid, s), locks in inst.basic_locks().items():
         for lk in locks:
             if lk.teacher_id:
@@ -225,17 +231,9 @@ def _rooms(m, y, built: Built, by_slot, by_activity) -> None:
     for a in inst.activities:
         aid, slots = a.activity_id, by_activity[a.activity_id]
         for k, room in per_session_rooms(built, a).items():
-            inds = []
-            for s in slots:
-                ind = m.NewBoolVar("")
-                m.AddImplication(ind, y[aid, s])
-                m.Add(sum(y[aid, p] for p in slots if order[p] < order[s]) == k - 1).OnlyEnforceIf(
-                    ind
-                )
-                inds.append(ind)
+            for s, ind in kth_session(m, y, aid, slots, k, order).items():
                 fixed[s].append((room, ind))
                 locked_at[aid, s].append(ind)
-            m.AddExactlyOne(inds)
     for s in inst.slots:
         here = by_slot.get(s, [])
         if not here:

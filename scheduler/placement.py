@@ -238,7 +238,7 @@ def _rooms(m, y, built: Built, by_slot, by_activity) -> None:
         here = by_slot.get(s, [])
         if not here:
             continue
-        taken = _basic_rooms(built, s)
+        taken = basic_rooms(built, s)
         for room in {r for r, _lit in fixed[s]}:
             claims = [lit for r, lit in fixed[s] if r == room]
             m.Add(sum(claims) <= (0 if room in taken else 1))
@@ -267,7 +267,8 @@ def club_rooms(built: Built, a) -> list[str]:
     return whole[:1] if whole else built.inst.rooms_for(built.inst.room_need(a))
 
 
-def _basic_rooms(built: Built, s: str) -> set[str]:
+def basic_rooms(built: Built, s: str) -> set[str]:
+    """Rooms basic care holds at slot s for sure: home rooms and locked rooms."""
     inst = built.inst
     out = set()
     locks = inst.basic_locks()
@@ -289,7 +290,7 @@ def rooms_of(built: Built, held: Held) -> dict[tuple[str, str], str] | None:
         here = [aid for aid, slots in held.items() if s in slots]
         if not here:
             continue
-        taken = _basic_rooms(built, s)
+        taken = basic_rooms(built, s)
         locks = inst.basic_locks()
         free_basic = [
             bs

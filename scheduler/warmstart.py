@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from domain.school import Activity
 from scheduler.clock import Deadline
 from scheduler.model import Built, fair_shares, fairness_set, interchangeable
-from scheduler.placement import club_rooms, place_exactly, rooms_of
+from scheduler.placement import basic_rooms, club_rooms, place_exactly, rooms_of
 from scheduler.polish import polish
 
 BASIC = ""  # the activity key of basic duty in a (activity, slot) session key
@@ -176,25 +176,13 @@ class Placement:
         """The placement `held`, with the rooms of `placement.rooms_of` (clubs and basic
         care alike) as the rooms taken."""
         placement = cls(built)
-        placement.taken = {s: set() for s in placement.inst.slots}
-        for bs in placement.inst.basic_sessions:
-            room = bs.home_room or rooms.get((bs.activity_id, bs.slot_id))
-            if room is None:
-                room = next(
-                    (
-                        lk.room_id
-                        for lk in placement.inst.basic_locks().get((bs.group_id, bs.slot_id), [])
-                        if lk.room_id
-                    ),
-                    None,
-                )
-            if room is not None:
-                placement.taken[bs.slot_id].add(room)
+        placement.taken = {s: basic_rooms(built, s) for s in placement.inst.slots}
+        for (_key, s), room in rooms.items():
+            placement.taken[s].add(room)
         for aid, slots in held.items():
             placement.held[aid] = list(slots)
             for s in slots:
                 placement.room[aid, s] = rooms[aid, s]
-                placement.taken[s].add(rooms[aid, s])
         return placement
 
     def fits(self, aid: str, s: str, moving: str | None = None) -> str | None:

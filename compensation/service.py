@@ -273,7 +273,7 @@ def sample_evidence(
 def uploaded_evidence(name: str, data: bytes, school: School) -> Evidence:
     """An uploaded evidence workbook, or a zip of its CSV sheets, read by the evidence
     reader after the workbook door's size and zip-bomb checks."""
-    from workbook.reader import zip_csv_files
+    from workbook.load import zip_csv_files
     from workbook.safety import check_size
 
     problems = Problems()

@@ -490,10 +490,10 @@ def test_written_workbook_formula_cell_is_read_as_nothing_not_run(tmp_path: Path
 
 
 def test_sheet_row_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from workbook import reader
+    from workbook import load
 
     # base_school has 4 slots and 4 rooms: with their headers, 5 rows each.
-    monkeypatch.setattr(reader, "MAX_ROWS", 4)
+    monkeypatch.setattr(load, "MAX_ROWS", 4)
     folder = write_csv_folder(base_school(), tmp_path / "csv")
     problems = read_school(folder).problems.items
     assert {(p.code, p.sheet) for p in problems} == {
@@ -548,7 +548,7 @@ def test_entry_without_a_name_is_refused(tmp_path: Path) -> None:
 
 
 def test_cell_right_of_the_column_limit_is_a_located_warning(tmp_path: Path) -> None:
-    from workbook.reader import MAX_COLUMNS
+    from workbook.load import MAX_COLUMNS
 
     path = write_xlsx(base_school(), tmp_path / "wide.xlsx")
     wb = load_workbook(path)
@@ -565,9 +565,9 @@ def test_cell_right_of_the_column_limit_is_a_located_warning(tmp_path: Path) -> 
     assert "GS 列（第 201 列）" in problem.zh and "2 个非空单元格" in problem.zh
     assert "GR" in problem.en and "GR" in problem.zh  # the last column that is read
     # Only in the reader's memory: nothing right of the limit is kept.
-    from workbook.reader import _xlsx_sheets
+    from workbook.load import xlsx_sheets
 
-    sheets = _xlsx_sheets(path.read_bytes(), "wide.xlsx", Problems())
+    sheets = xlsx_sheets(path.read_bytes(), "wide.xlsx", Problems())
     assert all(len(row) <= MAX_COLUMNS for s in sheets for _, row in s.rows)
 
 
@@ -586,7 +586,7 @@ def test_cell_right_of_the_column_limit_in_a_csv_folder(tmp_path: Path) -> None:
 
 def test_contract_column_right_of_the_limit_is_an_error(tmp_path: Path) -> None:
     """Its data would silently become the column's default: refuse, name the column."""
-    from workbook.reader import MAX_COLUMNS
+    from workbook.load import MAX_COLUMNS
 
     path = write_xlsx(base_school(), tmp_path / "moved.xlsx")
     wb = load_workbook(path)
@@ -611,7 +611,7 @@ def test_contract_column_right_of_the_limit_is_an_error(tmp_path: Path) -> None:
 
 
 def test_sheet_with_data_only_right_of_the_limit_says_why_it_is_empty(tmp_path: Path) -> None:
-    from workbook.reader import MAX_COLUMNS
+    from workbook.load import MAX_COLUMNS
 
     wb = Workbook()
     wb.active.title = "school"
@@ -627,7 +627,7 @@ def test_sheet_with_data_only_right_of_the_limit_says_why_it_is_empty(tmp_path: 
 
 
 def test_column_letters() -> None:
-    from workbook.reader import column_letter
+    from workbook.parse import column_letter
 
     assert [column_letter(n) for n in (1, 26, 27, 52, 200, 201, 702, 703, 16384)] == [
         "A", "Z", "AA", "AZ", "GR", "GS", "ZZ", "AAA", "XFD",

@@ -316,7 +316,7 @@ def test_read_tables_with_other_sheet_specs(tmp_path: Path) -> None:
     ws.append([1, dt.datetime(2026, 9, 1), "1.5", "是", 30])
     ws.append(["002", "2026/9/2", None, "否", "三十"])
     wb.save(tmp_path / "log.xlsx")
-    result = read_tables(tmp_path / "log.xlsx", (LOG,), file_label="log")
+    result = read_tables(tmp_path / "log.xlsx", (LOG,))
     first, second = result.tables["delivery"]
     assert first.values == {
         "session_id": "1",
@@ -329,7 +329,7 @@ def test_read_tables_with_other_sheet_specs(tmp_path: Path) -> None:
     assert second.values["hours"] == 1.0 and second.values["students"] is None
     [problem] = result.problems.items
     assert (problem.file, problem.row, problem.column, problem.code) == (
-        "log",
+        str(tmp_path / "log.xlsx"),
         3,
         "出勤人数",
         "wb.cell.number",
@@ -526,7 +526,7 @@ def test_every_sheet_keeps_its_header_names_apart() -> None:
     """Header matching ignores spaces, `_` and `-`: no two columns of one sheet may then
     read alike (nor two sheet names)."""
     from compensation.evidence import EVIDENCE_SHEETS
-    from workbook.reader import _norm
+    from workbook.parse import _norm
 
     for sheets in (spec.SHEETS, EVIDENCE_SHEETS):
         names = [_norm(n) for s in sheets for n in (s.key, s.alias)]

@@ -1,7 +1,7 @@
 """Strings of club choices: the `choices` sheet's problems and the allocation (choices/)."""
 
 TEXT = {
-    # --- the choices sheet and grade eligibility (workbook/reader.py)
+    # --- the choices sheet and grade eligibility (workbook/validate.py)
     "wb.choice.unknown_club": (
         "学生 {student} 填报的社团 {id} 不在活动表中",
         "student {student} chooses club {id}, which is not in the activities sheet",

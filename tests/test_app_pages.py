@@ -64,7 +64,7 @@ def test_first_start_imports_the_sample_county(app: AppTest, db_url: str) -> Non
     # The current school's sheets are shown, teachers editable in place.
     assert any("枞阳县实验小学" in s for s in texts(app.subheader))
     frames = [d.value for d in app.dataframe]
-    assert len(frames) == 8  # one per sheet
+    assert len(frames) == 9  # one per sheet (the contract's eight and choices)
     teachers = next(f for f in frames if "教师编号" in f.columns and "姓名" in f.columns)
     assert len(teachers) == 122 and teachers.index[0] == 2  # index = workbook row
     # A second run does not import again.

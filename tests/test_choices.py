@@ -72,6 +72,7 @@ def with_choices(
     """The school's workbook plus a choices sheet holding `rows` under the header."""
     path = write_xlsx(school or eligible_school(), tmp_path / "s.xlsx", lang=lang)
     wb = load_workbook(path)
+    del wb["选课志愿" if lang == "zh" else "choices"]  # the writer's, empty
     ws = wb.create_sheet(sheet or ("选课志愿" if lang == "zh" else "choices"))
     ws.append(HEADER_ZH if lang == "zh" else HEADER_EN)
     for row in rows:
@@ -112,10 +113,12 @@ def test_choices_csv_and_max_clubs(tmp_path: Path) -> None:
     lines = [",".join(HEADER_ZH)] + [
         ",".join("" if v is None else str(v) for v in r) for r in GOOD_ROWS
     ]
+    (folder / "选课志愿.csv").unlink()  # the writer's; this test reads the other alias
     (folder / "社团志愿.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     school_csv = (folder / "学校.csv").read_text(encoding="utf-8-sig").splitlines()
     school_csv[0] = school_csv[0].replace("每生社团上限", "每人限选社团数")
-    school_csv[1] += "2"  # the last column, written blank
+    assert school_csv[1].endswith(",1")  # the last column, written as the default
+    school_csv[1] = school_csv[1][:-1] + "2"
     (folder / "学校.csv").write_text("\n".join(school_csv) + "\n", encoding="utf-8-sig")
     result = read_school(folder)
     assert result.problems.items == []

@@ -98,3 +98,38 @@ def test_template_command(tmp_path: Path) -> None:
     assert runner.invoke(app, ["template", str(out), "--lang", "fr"]).exit_code == 2
     result = runner.invoke(app, ["validate", str(out)])
     assert result.exit_code == 0 and "0 error(s)" in result.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_template_choices_sheet(tmp_path: Path, lang: str) -> None:
+    """The choices sheet (issue 14): its example row reads back as a choice of the example
+    club; class and club are picked from the groups and activities sheets, rank and grade
+    bounds from numbers, priority from yes/no."""
+    path = write_template(tmp_path / "t.xlsx", lang=lang)
+    school = read_school(path).school
+    assert school is not None
+    [choice] = school.choices
+    assert (choice.student_id, choice.group_id, choice.activity_id, choice.rank) == (
+        "S0001",
+        "101",
+        "A01",
+        1,
+    )
+    assert school.info.max_clubs_per_student == 1
+    assert (school.activities[0].min_grade, school.activities[0].max_grade) == (1, 6)
+    wb = load_workbook(path)
+    title = {s.key: s.alias if lang == "zh" else s.key for s in spec.SHEETS}
+    ws = wb[title["choices"]]
+    assert [c.value for c in ws[1]] == [
+        c.alias if lang == "zh" else c.key for c in spec.CHOICES.columns
+    ]
+    found = _validations(ws)
+    assert found["B"] == [f"'{title['groups']}'!$A$2:$A${TEMPLATE_ROWS + 1}"]
+    assert found["C"] == [f"'{title['activities']}'!$A$2:$A${TEMPLATE_ROWS + 1}"]
+    assert found["D"] == ["1", "2", "3", "4", "5"]
+    assert found["E"] == (["是", "否"] if lang == "zh" else ["yes", "no"])
+    assert "A" not in found  # student ids are typed
+    activities = _validations(wb[title["activities"]])
+    assert activities["L"] == activities["M"] == [str(g) for g in range(1, 13)]
+    assert wb[title["activities"]]["A1"].value == ("活动编号" if lang == "zh" else "activity_id")
+    assert wb[title["groups"]]["A1"].value == ("班级编号" if lang == "zh" else "group_id")

@@ -228,11 +228,21 @@ CHOICES = Sheet(
     more_aliases=("社团志愿",),
 )
 
-# The contract's sheets: what the writer, the template and the app's sheet tabs cover.
-SHEETS: tuple[Sheet, ...] = (SCHOOL, SLOTS, TEACHERS, GROUPS, ACTIVITIES, ROOMS, ENROLMENTS, LOCKS)
-# What the reader reads: the contract's sheets plus the additions. CHOICES moves into
-# SHEETS once the writer writes a school's choices (issue 14, the store and app part).
-READ_SHEETS: tuple[Sheet, ...] = (*SHEETS, CHOICES)
+# The school workbook: the contract's sheets plus the product's addition (choices), what
+# the writer, the template and the app's sheet tabs cover.
+SHEETS: tuple[Sheet, ...] = (
+    SCHOOL,
+    SLOTS,
+    TEACHERS,
+    GROUPS,
+    ACTIVITIES,
+    ROOMS,
+    ENROLMENTS,
+    LOCKS,
+    CHOICES,
+)
+# What the reader reads: the same sheets.
+READ_SHEETS: tuple[Sheet, ...] = SHEETS
 SHEET_BY_KEY = {s.key: s for s in READ_SHEETS}
 
 

@@ -3,7 +3,8 @@
 Generic over Sheet specs, so other areas (delivery logs, ratings) can make templates for
 their own sheets: headers (Chinese aliases or English keys), an optional example row per
 sheet, text format for id and list columns (Excel keeps `007` and `1;2` as typed), and
-drop-downs for enum, day and yes/no columns.
+drop-downs for enum, day and yes/no columns, for grades and ranks, and for ids that name a
+row of another sheet (a choice's club and class).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
             "stage": "primary",
             "location": "urban",
             "ratio": 45,
+            "max_clubs_per_student": 1,
         }
     ],
     "slots": [{"slot_id": "MON1", "day": 1, "start": "15:30", "end": "16:30", "kind": "any"}],
@@ -73,6 +75,8 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
             "allowed_slots": ("MON1",),
             "fixed_teacher": "T001",
             "groups": (),
+            "min_grade": 1,
+            "max_grade": 6,
         }
     ],
     "rooms": [
@@ -88,6 +92,29 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
             "teacher_id": None,
         }
     ],
+    "choices": [
+        {
+            "student_id": "S0001",
+            "group_id": "101",
+            "activity_id": "A01",
+            "rank": 1,
+            "priority": False,
+        }
+    ],
+}
+# Drop-downs listing the ids of another sheet (sheet, column) -> (sheet, id column): a
+# student's club and class are picked from what the workbook defines.
+REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("choices", "group_id"): ("groups", "group_id"),
+    ("choices", "activity_id"): ("activities", "activity_id"),
+    ("enrolments", "group_id"): ("groups", "group_id"),
+    ("enrolments", "activity_id"): ("activities", "activity_id"),
+}
+# Drop-downs of whole numbers; others may still be typed (Excel only warns).
+NUMBERS: dict[tuple[str, str], range] = {
+    ("activities", "min_grade"): range(1, 13),
+    ("activities", "max_grade"): range(1, 13),
+    ("choices", "rank"): range(1, 6),
 }
 
 
@@ -102,16 +129,38 @@ def _choices(column: spec.Column, lang: str) -> list[str] | None:
     return None
 
 
-def _validation(column: spec.Column, choices: list[str]) -> DataValidation:
+def _formula(
+    sheet: spec.Sheet, column: spec.Column, lang: str, sheets: tuple[spec.Sheet, ...]
+) -> str | None:
+    """The list a column's drop-down offers (Excel's formula1), or None for free input."""
+    target = REFERENCES.get((sheet.key, column.key))
+    by_key = {s.key: s for s in sheets}
+    if target and target[0] in by_key:
+        other = by_key[target[0]]
+        letter = get_column_letter(1 + [c.key for c in other.columns].index(target[1]))
+        title = other.alias if lang == "zh" else other.key
+        return f"'{title}'!${letter}$2:${letter}${TEMPLATE_ROWS + 1}"
+    numbers = NUMBERS.get((sheet.key, column.key))
+    choices = [str(n) for n in numbers] if numbers else _choices(column, lang)
+    return '"' + ",".join(choices) + '"' if choices else None
+
+
+def _validation(column: spec.Column, formula: str) -> DataValidation:
     # Only room types allow other text without a prompt; elsewhere Excel warns but still
     # lets the principal keep a value the reader accepts (e.g. the English key).
-    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True)
     dv.showErrorMessage = column.type != spec.ROOM_TYPE
     dv.errorStyle = "warning"
     return dv
 
 
-def _write_sheet(ws, sheet: spec.Sheet, rows: list[dict[str, object]], lang: str) -> None:
+def _write_sheet(
+    ws,
+    sheet: spec.Sheet,
+    rows: list[dict[str, object]],
+    lang: str,
+    sheets: tuple[spec.Sheet, ...] = (),
+) -> None:
     for idx, column in enumerate(sheet.columns, start=1):
         header = ws.cell(row=1, column=idx, value=column.alias if lang == "zh" else column.key)
         header.font = Font(bold=True)
@@ -131,9 +180,9 @@ def _write_sheet(ws, sheet: spec.Sheet, rows: list[dict[str, object]], lang: str
                 min_row=2, max_row=TEMPLATE_ROWS + 1, min_col=idx, max_col=idx
             ):
                 cell.number_format = "@"
-        choices = _choices(column, lang)
-        if choices:
-            dv = _validation(column, choices)
+        formula = _formula(sheet, column, lang, sheets)
+        if formula:
+            dv = _validation(column, formula)
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
     ws.freeze_panes = "A2"
@@ -155,7 +204,7 @@ def write_template(
     wb.remove(wb.active)
     for sheet in sheets:
         ws = wb.create_sheet(sheet.alias if lang == "zh" else sheet.key)
-        _write_sheet(ws, sheet, examples.get(sheet.key, []), lang)
+        _write_sheet(ws, sheet, examples.get(sheet.key, []), lang, sheets)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     save_workbook(wb, path)

@@ -50,6 +50,7 @@ def sheet_rows(school: School) -> dict[str, list[dict[str, object]]]:
                 "stage": info.stage,
                 "location": info.location,
                 "ratio": info.ratio,
+                "max_clubs_per_student": info.max_clubs_per_student,
             }
         ],
         "slots": [vars(s) for s in school.slots],
@@ -59,6 +60,7 @@ def sheet_rows(school: School) -> dict[str, list[dict[str, object]]]:
         "rooms": [vars(r) for r in school.rooms],
         "enrolments": [vars(e) for e in school.enrolments],
         "locks": [vars(lk) for lk in school.locks],
+        "choices": [vars(c) for c in school.choices],
     }
 
 

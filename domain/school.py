@@ -118,12 +118,10 @@ class Activity:
     allowed_slots: tuple[str, ...] = ()
     fixed_teacher: str | None = None
     groups: tuple[str, ...] = ()
-    # Grade eligibility for club choices (None: no bound). The store's activity table has
-    # no columns for them yet, so for now they take no part in equality, the stored school
-    # or its content hash (`compare=False`, like a lock's row); the store's part of issue
-    # 14 adds the columns and turns `compare` back on (`_OMIT_DEFAULT` keeps old hashes).
-    min_grade: int | None = field(default=None, compare=False, metadata=_OMIT_DEFAULT)
-    max_grade: int | None = field(default=None, compare=False, metadata=_OMIT_DEFAULT)
+    # Grade eligibility for club choices (None: no bound). Added after schools were first
+    # hashed: `_OMIT_DEFAULT` keeps the content hash of a school without bounds.
+    min_grade: int | None = field(default=None, metadata=_OMIT_DEFAULT)
+    max_grade: int | None = field(default=None, metadata=_OMIT_DEFAULT)
 
     @property
     def kind(self) -> str:

@@ -12,12 +12,16 @@ concurrent save waits its turn, then sees the winner's version.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from store.errors import StaleVersion
+
+NUMBER_RETRIES = 3
+Head = TypeVar("Head", bound=SQLModel)
 
 
 def claim_write(session: Session, table: str) -> None:
@@ -47,3 +51,29 @@ def insert_heads(
         if error is None:
             raise
         raise error from exc
+
+
+def latest_number(session: Session, table: Any, school_id: str) -> int:
+    """The highest version number of `school_id` in a versioned table (0: none yet)."""
+    stmt = select(func.max(table.version)).where(table.school_id == school_id)
+    return session.execute(stmt).scalar() or 0
+
+
+def insert_numbered(
+    session: Session, table: type[Head], school_id: str, build: Callable[[int], Head]
+) -> Head:
+    """Insert `build(n)` as version n = max + 1 of `school_id` in `table` (schedules,
+    allocations: results, not edits of one another). Two saves at the same moment both
+    succeed as consecutive versions: the one that loses the race for a number takes the
+    next (NUMBER_RETRIES times at most)."""
+    for attempt in range(1, NUMBER_RETRIES + 1):
+        head = build(latest_number(session, table, school_id) + 1)
+        try:
+            with session.begin_nested():  # a lost race rolls back to here, not further
+                session.add(head)
+                session.flush()
+            return head
+        except IntegrityError:
+            if attempt == NUMBER_RETRIES:
+                raise
+    raise AssertionError("unreachable")

@@ -1,4 +1,4 @@
-"""SQLModel tables for versioned schools and versioned schedules.
+"""SQLModel tables for versioned schools, schedules and club allocations.
 
 A school version is never updated: a re-import adds a new `SchoolVersion` with its own
 rows, so a schedule made from an old version keeps reading that version's data. Version
@@ -56,6 +56,8 @@ class SchoolVersion(SQLModel, table=True):
     stage: str | None = None
     location: str | None = None
     ratio: int
+    # Added by migration 0004 (issue 14); existing rows read the default.
+    max_clubs_per_student: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     source: str
     content_hash: str
     imported_at: datetime = Field(
@@ -123,6 +125,8 @@ class ActivityRow(SQLModel, table=True):
     allowed_slots: list[str] = _json_list()
     fixed_teacher: str | None = None
     groups: list[str] = _json_list()
+    min_grade: int | None = None
+    max_grade: int | None = None
 
 
 class RoomRow(SQLModel, table=True):
@@ -147,6 +151,21 @@ class EnrolmentRow(SQLModel, table=True):
     student_id: str
     activity_id: str
     group_id: str | None = None
+
+
+class ChoiceRow(SQLModel, table=True):
+    """One ranked club wish of the `choices` sheet (migration 0004)."""
+
+    __tablename__ = "school_choice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_version_id: int = _version_fk()
+    position: int
+    student_id: str
+    group_id: str
+    activity_id: str
+    rank: int
+    priority: bool
 
 
 class LockRow(SQLModel, table=True):
@@ -218,6 +237,43 @@ class UnstaffedRow(SQLModel, table=True):
     missing: int
 
 
+class AllocationVersion(SQLModel, table=True):
+    """One stored club allocation (choices/): which method and seed made it from which
+    school version, with its report; a new allocation is the next version."""
+
+    __tablename__ = "allocation_version"
+    __table_args__ = (UniqueConstraint("school_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(index=True)
+    version: int
+    school_version_id: int = _version_fk()
+    created_at: datetime = Field(
+        default_factory=_now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    method: str
+    seed: int
+    status: str
+    inputs_hash: str
+    # Who came first (the lottery draw, or the arrival order): the audit of a fair draw.
+    draw: list[str] = _json_list()
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AllocationRow(SQLModel, table=True):
+    """One club granted to one student; `choice` is which of the student's choices."""
+
+    __tablename__ = "allocation_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    allocation_version_id: int = Field(foreign_key="allocation_version.id", index=True)
+    position: int
+    student_id: str
+    group_id: str
+    activity_id: str
+    choice: int
+
+
 refuse_changes(
     (
         SchoolVersion,
@@ -227,10 +283,13 @@ refuse_changes(
         ActivityRow,
         RoomRow,
         EnrolmentRow,
+        ChoiceRow,
         LockRow,
         ScheduleVersion,
         ScheduleRow,
         UnstaffedRow,
+        AllocationVersion,
+        AllocationRow,
     ),
     ImmutableRow,
 )

@@ -25,6 +25,8 @@ ACTIONS = (
     "school.write",
     "schedule.read",
     "schedule.write",
+    "allocation.read",
+    "allocation.write",
     "subsidy.read",
     "subsidy.write",
     "scenario.run",
@@ -46,17 +48,29 @@ class Actor:
 # The operator of a local command line (no actor given): everything.
 SYSTEM = Actor("system", "admin")
 
-# What a role may do on its own school (actors bound to one school).
+# What a role may do on its own school (actors bound to one school). Club allocations
+# name students, so only those who plan them (principals) or oversee them (the bureau)
+# see them; finance pays teachers and has no use for them.
 OWN_SCHOOL: dict[str, frozenset[str]] = {
     "principal": frozenset(
-        {"school.read", "school.write", "schedule.read", "schedule.write", "subsidy.read"}
+        {
+            "school.read",
+            "school.write",
+            "schedule.read",
+            "schedule.write",
+            "allocation.read",
+            "allocation.write",
+            "subsidy.read",
+        }
     ),
     "finance": frozenset({"school.read", "schedule.read", "subsidy.read", "subsidy.write"}),
 }
 # What a county-wide role may do on every school and on the county as a whole.
 COUNTY_WIDE: dict[str, frozenset[str]] = {
     "finance": OWN_SCHOOL["finance"],
-    "bureau": frozenset({"school.read", "schedule.read", "subsidy.read", "scenario.run"}),
+    "bureau": frozenset(
+        {"school.read", "schedule.read", "allocation.read", "subsidy.read", "scenario.run"}
+    ),
     "admin": frozenset(ACTIONS),
 }
 

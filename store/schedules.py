@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from domain.schedule import Placed, Schedule, Unstaffed
 from store.audit import record
-from store.concurrency import claim_write
+from store.concurrency import claim_write, insert_numbered
 from store.errors import NotFound
 from store.models import ScheduleRow, ScheduleVersion, SchoolVersion, UnstaffedRow
 from store.rights import require
-
-NUMBER_RETRIES = 3
 
 
 def _placed_rows(schedule: Schedule, version_id: int) -> list[dict[str, Any]]:
@@ -74,8 +71,7 @@ def save_schedule(
     """Store `schedule` as the next version of its school's schedules.
 
     Schedules are not edits of one another, so two saves of one school at the same moment
-    both succeed, as consecutive versions: the one that loses the race for a number takes
-    the next (NUMBER_RETRIES times at most).
+    both succeed, as consecutive versions (`store.concurrency.insert_numbered`).
     """
     require(session, "schedule.write", schedule.school_id)
     claim_write(session, ScheduleVersion.__tablename__)  # type: ignore[arg-type]
@@ -86,23 +82,19 @@ def save_schedule(
         raise ValueError(
             f"schedule of {schedule.school_id!r} saved against a version of {school.school_id!r}"
         )
-    for attempt in range(1, NUMBER_RETRIES + 1):
-        head = ScheduleVersion(
+    head = insert_numbered(
+        session,
+        ScheduleVersion,
+        schedule.school_id,
+        lambda number: ScheduleVersion(
             school_id=schedule.school_id,
-            version=_latest_number(session, schedule.school_id) + 1,
+            version=number,
             school_version_id=school_version_id,
             inputs_hash=inputs_hash,
             status=status,
             report=report,
-        )
-        try:
-            with session.begin_nested():  # a lost race rolls back to here, not further
-                session.add(head)
-                session.flush()
-            break
-        except IntegrityError:
-            if attempt == NUMBER_RETRIES:
-                raise
+        ),
+    )
     for table, rows in (
         (ScheduleRow, _placed_rows(schedule, head.id)),  # type: ignore[arg-type]
         (UnstaffedRow, _unstaffed_rows(schedule, head.id)),  # type: ignore[arg-type]
@@ -112,11 +104,6 @@ def save_schedule(
     detail = f"v{head.version} {status} from school version {school.version}"
     record(session, "schedule.save", head.school_id, head.id, detail)
     return head
-
-
-def _latest_number(session: Session, school_id: str) -> int:
-    stmt = select(func.max(ScheduleVersion.version)).where(ScheduleVersion.school_id == school_id)
-    return session.execute(stmt).scalar() or 0
 
 
 def get_schedule_version(

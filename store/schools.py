@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 
 from domain.school import (
     Activity,
+    Choice,
     Enrolment,
     Group,
     Lock,
@@ -37,6 +38,7 @@ from store.concurrency import claim_write, insert_heads
 from store.errors import NotFound, StaleVersion
 from store.models import (
     ActivityRow,
+    ChoiceRow,
     EnrolmentRow,
     GroupRow,
     LockRow,
@@ -75,6 +77,7 @@ PARTS: tuple[Part, ...] = (
     _part("rooms", RoomRow, Room),
     _part("enrolments", EnrolmentRow, Enrolment),
     _part("locks", LockRow, Lock),
+    _part("choices", ChoiceRow, Choice),
 )
 
 
@@ -181,6 +184,7 @@ def _version_row(school: School, source: str, version: int) -> SchoolVersion:
         stage=info.stage,
         location=info.location,
         ratio=info.ratio,
+        max_clubs_per_student=info.max_clubs_per_student,
         source=source,
         content_hash=school_hash(school),
     )
@@ -235,6 +239,7 @@ def _to_school(session: Session, head: SchoolVersion) -> School:
         stage=head.stage,
         location=head.location,
         ratio=head.ratio,
+        max_clubs_per_student=head.max_clubs_per_student,
     )
     parts = {part.attr: _load_part(session, part, head.id) for part in PARTS}  # type: ignore[arg-type]
     return School(info=info, **parts)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from domain.school import (
     SLOT_KINDS,
     STAGES,
     Activity,
+    Choice,
     Enrolment,
     Group,
     Lock,
@@ -281,7 +282,38 @@ def school_infos(draw: st.DrawFn) -> SchoolInfo:
         stage=draw(st.none() | st.sampled_from(STAGES)),
         location=draw(st.none() | st.sampled_from(LOCATIONS)),
         ratio=draw(st.integers(20, 60)),
+        max_clubs_per_student=draw(st.integers(1, 3)),
     )
+
+
+@st.composite
+def grade_bounds(draw: st.DrawFn, activities: tuple[Activity, ...]) -> tuple[Activity, ...]:
+    """Some activities with a grade range (either end may be open)."""
+    out = []
+    for a in activities:
+        low = draw(st.none() | st.integers(1, 12))
+        high = draw(st.none() | st.integers(low or 1, 12))
+        out.append(replace(a, min_grade=low, max_grade=high) if draw(st.booleans()) else a)
+    return tuple(out)
+
+
+@st.composite
+def choice_lists(draw: st.DrawFn, school: School) -> tuple[Choice, ...]:
+    """The choices sheet: each student in one class, distinct clubs and ranks (gaps allowed).
+    Student ids never start with S, so no student is also in the enrolments sheet."""
+    if not school.groups or not school.activities or not draw(st.booleans()):
+        return ()
+    clubs = [a.activity_id for a in school.activities]
+    rows: list[Choice] = []
+    for student in draw(st.lists(text_ids("C"), max_size=6, unique=True)):
+        group = draw(st.sampled_from([g.group_id for g in school.groups]))
+        mine = draw(st.lists(st.sampled_from(clubs), min_size=1, max_size=3, unique=True))
+        ranks = sorted(
+            draw(st.lists(st.integers(1, 6), min_size=len(mine), max_size=len(mine), unique=True))
+        )
+        for aid, rank in zip(mine, ranks, strict=True):
+            rows.append(Choice(student, group, aid, rank, draw(st.booleans())))
+    return tuple(rows)
 
 
 @st.composite
@@ -293,6 +325,7 @@ def schools(draw: st.DrawFn) -> School:
     rooms = draw(room_lists(groups))
     activities = draw(activity_lists(slots, groups, teachers, rooms))
     enrolments, activities = draw(enrolment_lists(groups, activities))
+    activities = draw(grade_bounds(activities))
     school = School(
         info=draw(school_infos()),
         slots=slots,
@@ -302,7 +335,8 @@ def schools(draw: st.DrawFn) -> School:
         rooms=rooms,
         enrolments=enrolments,
     )
-    return replace(school, locks=draw(lock_lists(school)))
+    school = replace(school, locks=draw(lock_lists(school)))
+    return replace(school, choices=draw(choice_lists(school)))
 
 
 def example_school(school_id: str = "007", name: str = "城关第一小学") -> School:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 import store.schools as schools_module
 from domain.schedule import Placed, Schedule
-from domain.school import School, SchoolInfo
+from domain.school import Choice, School, SchoolInfo
 from store.db import init_db, make_engine, session_scope
 from store.errors import ImmutableRow, StaleVersion
 from store.models import ScheduleRow, ScheduleVersion, SchoolVersion, TeacherRow
@@ -195,6 +195,26 @@ def test_two_schedules_saved_at_the_same_moment_both_stay(engines) -> None:
     assert sorted(results) == [1, 2], results  # type: ignore[type-var]
     with session_scope(engines[0]) as session:
         assert [v.version for v in list_schedules(session, "007")] == [1, 2]
+
+
+def test_two_allocations_saved_at_the_same_moment_both_stay(engines) -> None:
+    """Allocations are numbered like schedules (store.concurrency.insert_numbered)."""
+    from choices import allocate
+    from store.allocations import list_allocations, save_allocation
+
+    school = replace(example_school(), choices=(Choice("C1", "1班", "A01", 1),))
+    with session_scope(engines[0]) as session:
+        head_id = save_school(session, school, "choices.xlsx").id
+    allocation = allocate(school)
+
+    def save(engine: Engine, i: int) -> int:
+        with session_scope(engine) as session:
+            return save_allocation(session, allocation, head_id, f"h{i}", {}).version
+
+    results = race(engines, save)
+    assert sorted(results) == [1, 2], results  # type: ignore[type-var]
+    with session_scope(engines[0]) as session:
+        assert [v.version for v in list_allocations(session, "007")] == [1, 2]
 
 
 @pytest.mark.parametrize("table", [SchoolVersion, TeacherRow, ScheduleVersion, ScheduleRow])

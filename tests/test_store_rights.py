@@ -35,13 +35,15 @@ ADMIN = Actor("root", "admin")
 
 # The rights table written out by hand, independently of store.rights.
 READS = {"school.read", "schedule.read", "subsidy.read"}
+# Club allocations name students: principals plan them, the bureau oversees, finance never.
+ALLOCATIONS = {"allocation.read", "allocation.write"}
 EXPECTED_OWN = {
-    "principal": READS | {"school.write", "schedule.write"},
+    "principal": READS | ALLOCATIONS | {"school.write", "schedule.write"},
     "finance": READS | {"subsidy.write"},
 }
 EXPECTED_COUNTY = {
     "finance": READS | {"subsidy.write"},
-    "bureau": READS | {"scenario.run"},
+    "bureau": READS | {"allocation.read", "scenario.run"},
     "admin": set(ACTIONS),
 }
 

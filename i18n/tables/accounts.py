@@ -11,6 +11,8 @@ TEXT = {
     "right.school.write": ("修改学校数据", "change school data"),
     "right.schedule.read": ("查看课表", "view schedules"),
     "right.schedule.write": ("保存课表", "save schedules"),
+    "right.allocation.read": ("查看社团录取结果", "view club allocations"),
+    "right.allocation.write": ("保存社团录取结果", "save club allocations"),
     "right.subsidy.read": ("查看补助", "view subsidies"),
     "right.subsidy.write": ("计算并保存补助", "compute and save subsidies"),
     "right.scenario.run": ("运行全县情景", "run county scenarios"),

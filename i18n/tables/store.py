@@ -28,6 +28,10 @@ TEXT = {
         "学校 {school_id} 没有保存的课表 {version}",
         "school {school_id} has no stored schedule {version}",
     ),
+    "store.unknown_allocation": (
+        "学校 {school_id} 没有保存的社团录取结果 {version}",
+        "school {school_id} has no stored club allocation {version}",
+    ),
     "store.unknown_run": (
         "没有编号为 {run_id} 的补助计算结果",
         "no subsidy run with id {run_id}",

@@ -91,7 +91,7 @@ def run(
 ) -> None:
     from scenarios.engine import Cache, Event, default_cache_dir
     from scenarios.levers import ScenarioError, load_scenario, resolve
-    from scenarios.pipeline import QualityEvidence, run_county, write_run
+    from scenarios.pipeline import InvalidEvidence, QualityEvidence, run_county, write_run
     from workbook.reader import find_school_sources
 
     try:
@@ -115,14 +115,12 @@ def run(
         typer.echo(both("scen.cli.evidence_missing", path=evidence), err=True)
         raise typer.Exit(EXIT_INVALID)
 
-    def check_quality(q: QualityEvidence) -> None:
-        """Explicit evidence with errors stops the run; the folder's own is skipped, said."""
+    def report_quality(q: QualityEvidence) -> None:
+        """The evidence's problems, and whether it is used; the folder's own evidence with
+        errors is skipped (given evidence with errors stops the run: InvalidEvidence)."""
         for p in q.problems[:20]:
             typer.echo(p.render(), err=True)
-        if q.errors and evidence is not None:
-            typer.echo(both("scen.cli.evidence_bad", source=q.source, errors=q.errors), err=True)
-            raise typer.Exit(EXIT_INVALID)
-        if q.errors:
+        if q.errors and evidence is None:
             _echo("scen.cli.evidence_ignored", lang, err=True, source=q.source, errors=q.errors)
         elif q.evidence is not None:
             _echo("scen.cli.evidence_used", lang, source=q.source)
@@ -151,17 +149,22 @@ def run(
         engine=engine,
         workers=workers,
     )
-    result = run_county(
-        county,
-        sc,
-        evidence=evidence,
-        on_quality=check_quality,
-        engine=engine,
-        workers=workers,
-        address=address,
-        cache=store,
-        progress=progress,
-    )
+    try:
+        result = run_county(
+            county,
+            sc,
+            evidence=evidence,
+            on_quality=report_quality,
+            engine=engine,
+            workers=workers,
+            address=address,
+            cache=store,
+            progress=progress,
+        )
+    except InvalidEvidence as bad:
+        q = bad.quality
+        typer.echo(both("scen.cli.evidence_bad", source=q.source, errors=q.errors), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
     if not result.results and result.failures and all(f["step"] == "read" for f in result.failures):
         typer.echo(both("scen.cli.no_schools", path=county), err=True)
         raise typer.Exit(EXIT_INVALID)

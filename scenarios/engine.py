@@ -2,13 +2,19 @@
 
 The task (`solve_task`) is a plain top-level function of (School, SolverSettings) that
 never raises: a failure comes back as an outcome with status "error" and the message, so
-one bad school does not stop the batch. Both engines map the same task and return the
-same outcomes, so a Dask run equals a local run (the solver runs single-threaded with a
-fixed seed; see `SCENARIO_WEIGHTS` for why it is fast and deterministic).
+one bad school does not stop the batch. It schedules through the one scheduling workflow
+(`scheduler.service.schedule_school`: solve, independent check, explain) unless the
+checked greedy plan already staffs everything, so no plan reaches a report unchecked; a
+schedule the checker refuses comes back as status "violations", without the schedule.
+Both engines map the same task and return the same outcomes, so a Dask run equals a local
+run (the solver runs single-threaded with a fixed seed; see `SCENARIO_WEIGHTS` for why it
+is fast and deterministic).
 
 The cache is a folder of JSON files, one per school, named by sha256 of (the built school,
 the solver settings, the weights, a format version): a scenario that changes only money
-levers builds the same schools, finds every schedule there and solves nothing.
+levers builds the same schools, finds every schedule there and solves nothing. A cached
+schedule is checked again before it is used (milliseconds a school); one the checker
+refuses is solved again.
 """
 
 from __future__ import annotations
@@ -28,13 +34,17 @@ from pathlib import Path
 from domain.schedule import Placed, Schedule, Unstaffed
 from domain.school import School, canonical
 from scenarios.levers import SolverSettings
+from scheduler.check import Violation, check, rows_of
 from scheduler.greedy import checked_greedy
-from scheduler.solve import Progress, SolveOptions, solve
+from scheduler.service import schedule_school
+from scheduler.solve import Progress, SolveOptions
 from scheduler.weights import Weights
 
 CACHE_VERSION = 1
 ENGINES = ("local", "dask")
 OK_STATUSES = ("greedy", "optimal", "feasible")
+VIOLATIONS = "violations"  # the independent checker refused the solver's schedule
+SHOWN_VIOLATIONS = 3  # of a refused schedule, in the failure's reason
 
 # A county question is "what can be staffed", not "who takes which session": the partial
 # plan minimises only the unstaffed teacher-sessions, which CP-SAT proves optimal in
@@ -52,7 +62,7 @@ class SolveOutcome:
 
     school_id: str
     key: str
-    status: str  # optimal / feasible / infeasible / time_limit / model_invalid / error
+    status: str  # greedy / optimal / feasible / infeasible / time_limit / violations / error
     seconds: float
     schedule: Schedule | None = None
     error: str = ""
@@ -117,7 +127,8 @@ def solve_options(settings: SolverSettings) -> SolveOptions:
 
 
 def solve_task(school: School, settings: SolverSettings) -> SolveOutcome:
-    """Schedule one school as a partial plan (greedy first, then CP-SAT); never raises."""
+    """Schedule one school as a partial plan (the checked greedy plan first, then the
+    scheduling workflow); never raises. Only a checked schedule comes back."""
     key = school_key(school, settings)
     started = time.perf_counter()
     try:
@@ -128,7 +139,7 @@ def solve_task(school: School, settings: SolverSettings) -> SolveOutcome:
                 return SolveOutcome(school.school_id, key, "greedy", seconds, schedule)
         options = solve_options(settings)
         try:
-            result = solve(school, options)
+            outcome = schedule_school(school, options)
         finally:
             options.stop.set()  # releases the scheduler's stop-watcher thread
     except Exception as exc:  # a failing school is reported, the batch goes on
@@ -137,12 +148,29 @@ def solve_task(school: School, settings: SolverSettings) -> SolveOutcome:
             school.school_id, key, "error", time.perf_counter() - started, error=detail
         )
     seconds = round(time.perf_counter() - started, 3)
-    status = result.report.status
-    if status == "feasible" and result.report.objective == 0:
+    if outcome.violations:
+        refused = refusal(outcome.violations)
+        return SolveOutcome(school.school_id, key, VIOLATIONS, seconds, error=refused)
+    status = outcome.report.status
+    if status == "feasible" and outcome.report.objective == 0:
         status = "optimal"  # nothing unstaffed: no plan can do better
-    if result.schedule is None and status in OK_STATUSES:
+    if outcome.schedule is None and status in OK_STATUSES:
         status = "error"
-    return SolveOutcome(school.school_id, key, status, seconds, result.schedule)
+    return SolveOutcome(school.school_id, key, status, seconds, outcome.schedule)
+
+
+def refusal(violations: list[Violation]) -> str:
+    """Why a schedule was refused: the checker's first verdicts, in both languages."""
+    shown = "; ".join(v.render() for v in violations[:SHOWN_VIOLATIONS])
+    more = len(violations) - SHOWN_VIOLATIONS
+    return shown + (f" (+{more})" if more > 0 else "")
+
+
+def passes_checker(school: School, schedule: Schedule) -> bool:
+    """The independent checker's verdict on a plan, its declared unstaffed sessions
+    excused (as `scheduler.service.Outcome` excuses them)."""
+    excused = {(u.activity_id, u.index) for u in schedule.unstaffed}
+    return not check(school, rows_of(schedule), excused)
 
 
 # ------------------------------------------------------------------ cache
@@ -313,7 +341,9 @@ def schedule_schools(
     todo = []
     for school in schools:
         hit = cache.get(school_key(school, settings)) if cache is not None else None
-        if hit is not None:
+        # A cached file may predate the checker's run or be damaged: only a plan the
+        # checker passes is used; any other is solved (and stored) again.
+        if hit is not None and hit.schedule is not None and passes_checker(school, hit.schedule):
             finish(school, hit)
         else:
             todo.append(school)

@@ -1,7 +1,10 @@
 """County in, results out: read -> build -> schedule (pool/Dask, cached) -> pay -> totals.
 
-`run_scenario` works on School values (tests, the app); `run_county` reads a county folder
-first. `write_run` stores a run folder that `load_run` (and `scenario compare`) reads back:
+`run_county` is the one scenario workflow under `afterschool scenario run` and the app's
+Scenarios page: it reads a county folder (optionally a few of its schools) and the quality
+evidence, then runs `run_scenario`, which works on School values (tests, benchmarks).
+Every plan goes through the scheduling workflow's independent checker (scenarios/engine.py).
+`write_run` stores a run folder that `load_run` (and `scenario compare`) reads back:
 
     schools.csv     one row per school and stage (every number the totals add up)
     unstaffed.csv   sessions a partial plan could not staff: school, skill, slot, missing
@@ -24,7 +27,7 @@ import json
 import math
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -85,6 +88,15 @@ class QualityEvidence:
     source: str = ""
     errors: int = 0  # problems found reading it (then it is not used)
     problems: tuple[Problem, ...] = ()  # those problems, located, for the command line
+
+
+class InvalidEvidence(Exception):
+    """The evidence a run was given has errors: the run stops before any school is
+    scheduled rather than price every teacher at a neutral score."""
+
+    def __init__(self, quality: QualityEvidence) -> None:
+        self.quality = quality
+        super().__init__(f"{quality.source}: {quality.errors} errors")
 
 
 def find_evidence(county_dir: Path | str) -> Path | None:
@@ -235,18 +247,29 @@ def run_county(
     scenario: Scenario,
     evidence: Path | None = None,
     on_quality: Callable[[QualityEvidence], None] | None = None,
+    only: Collection[str] = (),
+    own_evidence: bool = True,
     **kwargs: object,
 ) -> RunResult:
     """Read the county folder, then `run_scenario` (unreadable schools become failures).
 
-    Quality evidence: `evidence` when given, else the county folder's own (`find_evidence`).
-    `on_quality` sees it before any school is scheduled, so a caller can stop on bad
-    evidence (raise) instead of paying an hour of solving for a neutral-score run."""
+    `only`: just these school ids (a quick trial); empty: every school. Quality evidence:
+    `evidence` when given, else the county folder's own (`find_evidence`) unless
+    `own_evidence` is False, else none (neutral scores). `on_quality` sees it before any
+    school is scheduled (to report it, or to stop the run by raising). Given evidence with
+    errors stops the run (InvalidEvidence) instead of paying an hour of solving for a
+    neutral-score run; the folder's own is then not used, and the run goes on."""
     t0 = time.perf_counter()
     schools, failures = read_schools(county_dir)
-    quality = read_quality_evidence(evidence or find_evidence(county_dir), schools, scenario)
+    if only:
+        schools = {sid: s for sid, s in schools.items() if sid in only}
+        failures = [f for f in failures if f["school_id"] in only]
+    own = find_evidence(county_dir) if own_evidence else None
+    quality = read_quality_evidence(evidence or own, schools, scenario)
     if on_quality is not None:
         on_quality(quality)
+    if quality.errors and evidence is not None:
+        raise InvalidEvidence(quality)
     read_seconds = round(time.perf_counter() - t0, 3)
     result = run_scenario(
         schools,

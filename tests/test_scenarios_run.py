@@ -193,6 +193,41 @@ def test_a_failing_school_is_reported_and_the_batch_goes_on(schools) -> None:
     assert stats.failed == 1 and stats.solved == 1
 
 
+def test_a_plan_the_checker_refuses_is_a_failure_not_a_plan(schools, monkeypatch) -> None:
+    """The CP-SAT path is the scheduling workflow: a plan its checker refuses never comes
+    back as a plan, only as a failure that says why."""
+    from scenarios import engine
+    from scheduler.check import Violation
+
+    workflow = engine.schedule_school
+
+    def refused(school, options, previous=None):
+        outcome = workflow(school, options, previous)
+        outcome.violations = [Violation("unknown_teacher", (("teacher", "T999"),))]
+        return outcome
+
+    monkeypatch.setattr(engine, "schedule_school", refused)
+    settings = dataclasses.replace(load_scenario(preset_path("baseline")).solver, greedy=False)
+    got = solve_task(schools["ZY020"], settings)
+    assert got.status == "violations" and got.schedule is None and not got.ok
+    assert "T999" in got.error
+
+
+def test_a_cached_plan_the_checker_refuses_is_solved_again(schools, tmp_path) -> None:
+    settings = load_scenario(preset_path("baseline")).solver
+    cache = Cache(tmp_path)
+    first, _ = schedule_schools([schools["ZY004"]], settings, workers=1, cache=cache)
+    path = cache.path(first["ZY004"].key)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["schedule"]["sessions"] = data["schedule"]["sessions"][1:]  # a session lost
+    path.write_text(json.dumps(data), encoding="utf-8")
+    again, stats = schedule_schools([schools["ZY004"]], settings, workers=1, cache=cache)
+    assert (stats.cached, stats.solved) == (0, 1)
+    assert again["ZY004"].schedule == first["ZY004"].schedule
+    _, stats = schedule_schools([schools["ZY004"]], settings, workers=1, cache=cache)
+    assert (stats.cached, stats.solved) == (1, 0)  # the plan solved again was stored again
+
+
 def test_cp_sat_path_matches_greedy_totals(schools) -> None:
     """The greedy shortcut changes who takes a session, never which sessions are held."""
     settings = load_scenario(preset_path("baseline")).solver

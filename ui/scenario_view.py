@@ -3,8 +3,9 @@
 Nothing here draws widgets. A run is a folder `<scenario id>-<timestamp>` under
 `runs_folder()` (next to the SQLite file, else `var/scenario_runs`), written by
 `scenarios.pipeline.write_run`, so a refresh or another tab finds it again. The county run
-happens in a daemon thread (`ScenarioJob`): the engine's progress callback appends one
-event per finished school, and a set stop Event makes the next callback abort the run.
+(`scenarios.pipeline.run_county`, as `afterschool scenario run` runs it) happens in a
+daemon thread (`ScenarioJob`): the engine's progress callback appends one event per
+finished school, and a set stop Event makes the next callback abort the run.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from i18n import t
 from scenarios.engine import Cache, Event
 from scenarios.levers import Scenario
 from scenarios.pipeline import (
+    InvalidEvidence,
+    QualityEvidence,
     RunData,
     load_run,
-    load_towns,
-    read_quality_evidence,
-    read_schools,
-    run_scenario,
+    run_county,
     write_run,
 )
 from scenarios.report import col, fmt, write_compare_report
@@ -151,30 +151,28 @@ def start(job: ScenarioJob, county: Path, lang: str, workers: int = 2) -> Scenar
         if job.stop.is_set():
             raise Stopped
 
+    def stop_if_asked(_quality: QualityEvidence) -> None:
+        if job.stop.is_set():  # the schools are read: stop before any is scheduled
+            raise Stopped
+
     def run() -> None:
         try:
-            schools, failures = read_schools(county)
-            if job.only:
-                schools = {k: v for k, v in schools.items() if k in job.only}
-                failures = [f for f in failures if f["school_id"] in job.only]
-            if job.stop.is_set():
-                raise Stopped
-            quality = read_quality_evidence(job.evidence, schools, job.scenario)
-            if quality.errors:  # chosen on purpose: say what is wrong rather than go neutral
-                job.outcome = {"evidence": [p.render() for p in quality.problems[:20]]}
-                return
-            result = run_scenario(
-                schools,
+            # The evidence is the page's choice (none: neutral), never guessed from the folder.
+            result = run_county(
+                county,
                 job.scenario,
-                load_towns(county),
+                evidence=job.evidence,
+                on_quality=stop_if_asked,
+                only=job.only,
+                own_evidence=False,
                 workers=workers,
                 cache=Cache(cache_folder()),
                 progress=progress,
-                failures=failures,
-                quality=quality,
             )
             write_run(result, job.folder, lang)
             job.outcome = {"folder": job.folder, "failed": len(result.failures)}
+        except InvalidEvidence as bad:  # say what is wrong rather than go neutral
+            job.outcome = {"evidence": [p.render() for p in bad.quality.problems[:20]]}
         except Stopped:
             # Set here, inside the handler: schools already handed to the process pool
             # still finish in the background, but the page is told at once.

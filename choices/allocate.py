@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
@@ -52,6 +52,8 @@ STAGE_WEIGHT_LIMIT = 2**62
 # Work per CP-SAT stage, in the solver's deterministic time units (about seconds on one
 # core): a deterministic limit keeps the result reproducible even when it is reached.
 STAGE_WORK_LIMIT = 30.0
+# Called after each solved stage of the optimal method: (stages done, stages in all).
+StageProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def allocate(
     arrival: Arrival | Sequence[str] | None = None,
     seats: Mapping[str, int] | None = None,
     workers: int = 1,
+    progress: StageProgress | None = None,
 ) -> Allocation:
     """Allocate the school's `choices` to clubs.
 
@@ -168,7 +171,8 @@ def allocate(
     (`instance.slots_from_schedule`); other clubs may still take any of their allowed
     slots, and a set of them clashes only when it cannot fit at all. `seats` overrides a
     club's seats. `workers` > 1 lets CP-SAT use more cores, at the price of
-    reproducibility among equally good allocations.
+    reproducibility among equally good allocations. `progress` hears of every solved
+    stage of the optimal method (a big school takes a few seconds).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -184,7 +188,7 @@ def allocate(
         status = "done"
     else:
         order = lottery_order(inst, seed)
-        picks, status = solve_optimal(inst, order, seed, workers)
+        picks, status = solve_optimal(inst, order, seed, workers, progress)
     return Allocation(
         method=method,
         seed=seed,
@@ -311,6 +315,7 @@ def solve_optimal(
     draw: Sequence[Wish],
     seed: int,
     workers: int = 1,
+    progress: StageProgress | None = None,
 ) -> tuple[list[tuple[Wish, str]], str]:
     """The rank-maximal allocation in rounds (priority first), ties broken by the draw.
 
@@ -372,7 +377,7 @@ def solve_optimal(
     status_all = "optimal"
     lottery_weight = {w.student_id: len(draw) - k for k, w in enumerate(draw)}
     stages: list[list[int] | None] = [*_stages(sizes), None]  # None: the tie-break
-    for stage in stages:
+    for done, stage in enumerate(stages, 1):
         if stage is None:
             objective = sum(lottery_weight[edges[i][0].student_id] * x[i] for i in range(len(x)))
         else:
@@ -393,4 +398,6 @@ def solve_optimal(
         for level in stage or ():
             got = sum(solver.value(y) for y in terms[level])
             model.add(sum(terms[level]) >= got)
+        if progress is not None:
+            progress(done, len(stages))
     return [edges[i] for i in sorted(chosen)], status_all

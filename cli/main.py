@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from cli import (
+    choices_cmds,
     db_cmds,
     sample_cmds,
     scenario_cmds,
@@ -31,6 +32,7 @@ for module in (
     store_cmds,
     sample_cmds,
     schedule_cmds,
+    choices_cmds,
     subsidy_cmds,
     scenario_cmds,
     user_cmds,

@@ -354,14 +354,13 @@ def store_run(run: Run, db: str | None) -> None:
 
 def school_version_for(session, school: School, source: str):
     """The latest stored version with exactly this content, else a newly saved one."""
-    from store.schools import save_school, school_hash, school_versions
+    from store.schools import version_with_content
 
-    digest = school_hash(school)
-    same = [v for v in school_versions(session, school.school_id) if v.content_hash == digest]
-    if same:
-        return same[-1]
-    head = save_school(session, school, source)
-    typer.echo(both("schedcli.school_imported", school_id=school.school_id, version=head.version))
+    head, created = version_with_content(session, school, source)
+    if created:
+        typer.echo(
+            both("schedcli.school_imported", school_id=school.school_id, version=head.version)
+        )
     return head
 
 

@@ -202,6 +202,18 @@ def save_school(
     return save_schools(session, [(school, source)], expected)[0]
 
 
+def version_with_content(
+    session: Session, school: School, source: str, expected_version: int | None = None
+) -> tuple[SchoolVersion, bool]:
+    """The latest stored version with exactly this content, else a newly saved one (with
+    `expected_version` as in `save_school`); True when it was saved now."""
+    digest = school_hash(school)
+    same = [v for v in school_versions(session, school.school_id) if v.content_hash == digest]
+    if same:
+        return same[-1], False
+    return save_school(session, school, source, expected_version), True
+
+
 def get_version(session: Session, school_id: str, version: int | None = None) -> SchoolVersion:
     """The `SchoolVersion` row of a school (latest by default); NotFound if absent."""
     require(session, "school.read", school_id)

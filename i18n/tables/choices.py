@@ -48,4 +48,113 @@ TEXT = {
     "choices.col.granted": ("录取人数", "granted"),
     "choices.col.first_choices": ("第一志愿人数", "1st choices"),
     "choices.col.choices": ("志愿人数", "choices"),
+    "choices.col.grade": ("年级", "grade"),
+    "choices.col.group_id": ("班级", "class"),
+    "choices.col.priority": ("优先", "priority"),
+    "choices.col.club": ("社团", "club"),
+    "choices.yes": ("是", "yes"),
+    "choices.no": ("否", "no"),
+    "choices.none": (
+        "没有选课志愿（选课志愿表缺失或为空），无法分配社团",
+        "no club choices (the choices sheet is missing or empty): nothing to allocate",
+    ),
+    # --- an uploaded choices sheet (choices/upload.py)
+    "choices.upload.type": (
+        "选课志愿请上传 .xlsx 工作簿或 .csv 文件",
+        "upload the choices as an .xlsx workbook or a .csv file",
+    ),
+    "choices.upload.no_sheet": (
+        "找不到选课志愿表：工作表应命名为“选课志愿”（或 choices），或工作簿只含一张表",
+        "no choices sheet found: name the sheet 选课志愿 (or choices), or upload a workbook "
+        "with one sheet only",
+    ),
+    # --- letters to parents (choices/letters.py)
+    "choices.letter.sheet": ("录取通知", "letters"),
+    "choices.letter.title": ("{school} 课后服务社团录取通知", "{school}: after-school club places"),
+    "choices.letter.col.group_id": ("班级", "class"),
+    "choices.letter.col.student_id": ("学生编号", "student"),
+    "choices.letter.col.grade": ("年级", "grade"),
+    "choices.letter.col.priority": ("优先录取", "priority"),
+    "choices.letter.col.clubs": ("录取社团", "club(s) given"),
+    "choices.letter.col.choices": ("志愿", "choice"),
+    "choices.letter.col.letter": ("致家长", "to the parents"),
+    "choices.letter.club": ("{name}（{id}）", "{name} ({id})"),
+    "choices.letter.part": ("{club}（第{rank}志愿）", "{club} (choice {rank})"),
+    "choices.letter.rank": ("第{rank}志愿", "choice {rank}"),
+    "choices.letter.join": ("、", "; "),
+    "choices.letter.nothing": ("未录取", "none"),
+    "choices.letter.granted": (
+        "{student} 同学家长：您好！根据您填报的志愿，{student} 同学（班级 {group}）本学期课后服务"
+        "录取的社团是：{clubs}。请孩子按时参加。",
+        "Dear parents of {student}: following your choices, {student} (class {group}) has a "
+        "place this term in: {clubs}. Please make sure your child attends.",
+    ),
+    "choices.letter.none": (
+        "{student} 同学家长：您好！很遗憾，由于名额有限，{student} 同学（班级 {group}）本学期"
+        "未能录取到所填报的社团，将继续参加基础托管。如有空余名额，学校将另行通知。",
+        "Dear parents of {student}: we are sorry that, with the places available, "
+        "{student} (class {group}) could not be given any of the clubs you chose this term "
+        "and stays in basic care. The school will let you know if a place becomes free.",
+    ),
+    # --- summary.md (choices/service.py)
+    "choices.summary.title": ("社团录取结果", "Club allocation"),
+    "choices.summary.item": ("项目", "item"),
+    "choices.summary.value": ("值", "value"),
+    "choices.summary.seed": ("随机种子", "seed"),
+    "choices.summary.status": ("求解状态", "status"),
+    "choices.summary.max_clubs": ("每生社团上限", "clubs per student at most"),
+    "choices.summary.compare": (
+        "三种方式对比（同一随机种子）",
+        "The three methods side by side (same seed)",
+    ),
+    "choices.summary.fcfs_note": (
+        "先到先得按模拟的报名先后：约四分之一的学生（网络慢、村小）晚到。",
+        "First come, first served follows a simulated sign-up order in which about a quarter "
+        "of the students (slow connections, village schools) arrive late.",
+    ),
+    "choices.summary.by.grade": ("按年级", "By grade"),
+    "choices.summary.by.group_id": ("按班级", "By class"),
+    "choices.summary.by.priority": ("按是否优先录取", "By priority"),
+    "choices.summary.seats": ("各社团名额", "Seats per club"),
+    "choices.summary.clubs_per_student": ("人均录取社团数", "clubs per student"),
+    "choices.summary.seconds": ("用时（秒）", "seconds"),
+    # --- afterschool allocate (cli/choices_cmds.py)
+    "choices.cli.help": (
+        "按学生选课志愿分配社团名额：写出 enrolments.csv、致家长通知（letters.xlsx/csv）和"
+        " summary.md，并与随机抽签、先到先得对比；--schedule 再用分配结果排课",
+        "allocate club places from the students' ranked choices: writes enrolments.csv, "
+        "letters to parents (letters.xlsx/csv) and summary.md, compared with a lottery and "
+        "first come, first served; --schedule then schedules the week with them",
+    ),
+    "choices.cli.help.method": (
+        "分配方式：optimal（优化，默认）、lottery（随机抽签）、fcfs（先到先得）",
+        "method: optimal (default), lottery, fcfs (first come, first served)",
+    ),
+    "choices.cli.help.schedule": (
+        "再用分配结果排出周课表（写入 OUT/schedule，与 afterschool schedule 相同）",
+        "also schedule the week with the allocation (into OUT/schedule, as afterschool "
+        "schedule does)",
+    ),
+    "choices.cli.help.lang": (
+        "致家长通知和课表视图的语言 zh|en",
+        "language of the letters and of the spreadsheet views, zh|en",
+    ),
+    "choices.cli.bad_method": ("分配方式应为 {methods} 之一", "method must be one of {methods}"),
+    "choices.cli.allocating": (
+        "正在分配学校 {school} 的 {students} 名学生（{method}，种子 {seed}）",
+        "allocating {students} students of school {school} ({method}, seed {seed})",
+    ),
+    "choices.cli.stage": (
+        "{method}：第 {done}/{total} 步完成，{seconds:.1f} 秒",
+        "{method}: step {done}/{total} done, {seconds:.1f} s",
+    ),
+    "choices.cli.shares": (
+        "{method}：第一志愿 {first}，前三志愿 {top3}，未录取 {nothing}，剩余名额 {left}",
+        "{method}: 1st choice {first}, top 3 {top3}, nothing {nothing}, seats left {left}",
+    ),
+    "choices.cli.stored": (
+        "社团录取结果已保存为学校 {school_id} 的第 {version} 版（基于学校数据第 {school_version} 版）",
+        "club allocation stored as version {version} of school {school_id} (from school "
+        "version {school_version})",
+    ),
 }

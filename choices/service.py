@@ -1,0 +1,354 @@
+"""Club allocation: the one workflow under `afterschool allocate` and the app's Choices
+page. Neither shell holds a step of its own; both call these.
+
+1. Input: a school with its `choices` sheet, read through the workbook door (the command
+   line), the stored school (the page), or the stored school with an uploaded choices
+   sheet (choices/upload.py, the same door, so every problem is located).
+2. Allocate: `run_allocation` runs the chosen method and, with the same seed, the other
+   two, so every result is seen against the lottery and first come, first served.
+3. Files: `allocation_files` gives enrolments.csv (the contract's enrolments sheet with the
+   allocation applied), the letters for parents (letters.xlsx, letters.csv) and
+   summary.md, as bytes; `write_files` puts them into a folder.
+4. Store: `store_allocation` saves the school version the choices came from (unless that
+   content is stored already) and the allocation as its school's next version;
+   `stored_outcome` gives a stored allocation back in the same shape.
+5. Schedule: `schedule_allocated` schedules the week with the allocated enrolments through
+   `scheduler.service.schedule_school`, the scheduling workflow of every shell.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from choices import letters
+from choices.allocate import METHODS, Allocation, allocate, apply_allocation
+from choices.instance import ChoiceInstance
+from choices.report import SHARES, Summary, breakdown, seats_frame, summary
+from domain.problems import Problem
+from domain.school import School
+from i18n import both, t
+from workbook.safety import csv_dict
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from scheduler.service import Outcome
+    from scheduler.solve import SolveOptions
+    from store.models import AllocationVersion, SchoolVersion
+
+# Heard while allocating: (method, stages done, stages in all); the serial methods are
+# one stage.
+Progress = Callable[[str, int, int], None]
+ENROLMENT_COLUMNS = ("student_id", "group_id", "activity_id")
+FILES = ("enrolments.csv", "letters.xlsx", "letters.csv", "summary.md")
+
+
+class InvalidChoices(Exception):
+    """Choices that cannot be allocated: located problems, or one message (no choices)."""
+
+    def __init__(self, problems: Sequence[Problem] = (), key: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.key = key
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [p.render() for p in self.problems]
+        return "\n".join([*lines, both(self.key)] if self.key else lines)
+
+
+@dataclass(frozen=True)
+class AllocationOutcome:
+    """One allocation with what it is compared with: the school it allocated (as read,
+    choices included), the chosen method's allocation, every method's summary (in METHODS
+    order, the chosen one included) and the hash of the inputs."""
+
+    school: School
+    allocation: Allocation
+    summaries: tuple[Summary, ...]
+    inputs_hash: str
+
+    @cached_property
+    def enrolled(self) -> School:
+        """The school with the allocation as its enrolments: what the scheduler gets."""
+        return apply_allocation(self.school, self.allocation)
+
+    @property
+    def summary(self) -> Summary:
+        return next(s for s in self.summaries if s.method == self.allocation.method)
+
+    def report(self) -> dict[str, Any]:
+        """What the store keeps beside the rows (JSON: the objective as text, it is big)."""
+        return {
+            "method": self.allocation.method,
+            "seed": self.allocation.seed,
+            "summaries": [_summary_json(s) for s in self.summaries],
+        }
+
+
+def _summary_json(s: Summary) -> dict[str, Any]:
+    data = dataclasses.asdict(s)
+    return {**data, "objective": str(s.objective), "profile": list(s.profile)}
+
+
+def _summary_of(data: dict[str, Any]) -> Summary:
+    return Summary(
+        **{**data, "objective": int(data["objective"]), "profile": tuple(data["profile"])}
+    )
+
+
+def inputs_hash(school: School, method: str, seed: int) -> str:
+    from store.schools import school_hash
+
+    text = f"{school_hash(school)}:{method}:{seed}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- allocate
+
+
+def run_allocation(
+    school: School, method: str = "optimal", seed: int = 0, progress: Progress | None = None
+) -> AllocationOutcome:
+    """Allocate the school's choices with `method`; the other methods run too, with the
+    same seed, for the comparison. InvalidChoices when the school has no choices."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    if not school.choices:
+        raise InvalidChoices(key="choices.none")
+    results: dict[str, Allocation] = {}
+    for name in (method, *(m for m in METHODS if m != method)):  # the chosen one first
+        heard = None if progress is None else _stage_progress(progress, name)
+        results[name] = allocate(school, method=name, seed=seed, progress=heard)
+        if progress is not None and name != "optimal":
+            progress(name, 1, 1)
+    return AllocationOutcome(
+        school=school,
+        allocation=results[method],
+        summaries=tuple(summary(results[m]) for m in METHODS),
+        inputs_hash=inputs_hash(school, method, seed),
+    )
+
+
+def _stage_progress(progress: Progress, method: str) -> Callable[[int, int], None]:
+    return lambda done, total: progress(method, done, total)
+
+
+# ---------------------------------------------------------------- files
+
+
+def enrolments_csv_bytes(school: School) -> bytes:
+    """The enrolments sheet as the contract's CSV (UTF-8 with BOM, English headers)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(ENROLMENT_COLUMNS))
+    writer.writeheader()
+    for e in school.enrolments:
+        writer.writerow(csv_dict({k: getattr(e, k) for k in ENROLMENT_COLUMNS}))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def allocation_files(outcome: AllocationOutcome, lang: str = "zh") -> dict[str, bytes]:
+    """Every file of an allocation by name (FILES); letters in `lang`."""
+    frame = letters.letters_frame(outcome.allocation, lang)
+    info = outcome.school.info
+    title = t("choices.letter.title", lang, school=info.name)
+    return {
+        "enrolments.csv": enrolments_csv_bytes(outcome.enrolled),
+        "letters.xlsx": letters.letters_xlsx_bytes(frame, title, lang),
+        "letters.csv": letters.letters_csv_bytes(frame, lang),
+        "summary.md": summary_markdown(outcome).encode("utf-8"),
+    }
+
+
+def write_files(outcome: AllocationOutcome, folder: Path, lang: str = "zh") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in allocation_files(outcome, lang).items():
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------- summary.md
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], align: str = "---:"
+) -> list[str]:
+    line = "| " + " | ".join(header) + " |"
+    rule = "|---|" + "|".join(align for _ in header[1:]) + "|"
+    return [line, rule, *("| " + " | ".join(str(c) for c in row) + " |" for row in rows)]
+
+
+def _col(key: str) -> str:
+    return both(f"choices.col.{key}")
+
+
+def _method(method: str) -> str:
+    return both(f"choices.method.{method}")
+
+
+def summary_markdown(outcome: AllocationOutcome) -> str:
+    """summary.md, both languages side by side (like the schedule's summary)."""
+    chosen = outcome.summary
+    info = outcome.school.info
+    out = [
+        f"# {both('choices.summary.title')}: {info.name} ({info.school_id})",
+        "",
+        *_table(
+            [both("choices.summary.item"), both("choices.summary.value")],
+            [
+                (_col("method"), _method(chosen.method)),
+                (both("choices.summary.seed"), outcome.allocation.seed),
+                (both("choices.summary.status"), chosen.status),
+                (_col("students"), chosen.students),
+                (both("choices.summary.max_clubs"), info.max_clubs_per_student),
+                (_col("seats"), chosen.seats),
+                (_col("seats_left"), chosen.seats_left),
+            ],
+            "---",
+        ),
+        "",
+        f"## {both('choices.summary.compare')}",
+        "",
+        *_compare_lines(outcome.summaries),
+        "",
+        both("choices.summary.fcfs_note"),
+    ]
+    for by in ("grade", "group_id", "priority"):
+        out += ["", f"## {both(f'choices.summary.by.{by}')} ({_method(chosen.method)})", ""]
+        out += _breakdown_lines(outcome.allocation, by)
+    out += ["", f"## {both('choices.summary.seats')}", "", *_seat_lines(outcome.allocation), ""]
+    return "\n".join(out)
+
+
+def _compare_lines(summaries: Sequence[Summary]) -> list[str]:
+    header = [both("choices.summary.item"), *(_method(s.method) for s in summaries)]
+    rows = [
+        [_col("first"), *(_pct(s.first) for s in summaries)],
+        [_col("top3"), *(_pct(s.top3) for s in summaries)],
+        [_col("nothing"), *(_pct(s.nothing) for s in summaries)],
+        [
+            both("choices.summary.clubs_per_student"),
+            *(f"{s.clubs_per_student:.2f}" for s in summaries),
+        ],
+        [_col("seats_left"), *(s.seats_left for s in summaries)],
+        [both("choices.summary.seconds"), *(f"{s.seconds:.2f}" for s in summaries)],
+    ]
+    return _table(header, rows)
+
+
+def _breakdown_lines(allocation: Allocation, by: str) -> list[str]:
+    frame = breakdown(allocation, by)
+    rows = []
+    for r in frame.to_dict("records"):
+        key = r[by]
+        if by == "priority":
+            key = both("choices.yes" if key else "choices.no")
+        rows.append([key, r["students"], *(_pct(r[k]) for k in SHARES)])
+    header = [both(f"choices.col.{by}"), _col("students"), *(_col(k) for k in SHARES)]
+    return _table(header, rows)
+
+
+def _seat_lines(allocation: Allocation) -> list[str]:
+    frame = seats_frame(allocation)
+    keys = ("seats", "first_choices", "choices", "granted", "left")
+    header = [both("choices.col.club"), *(_col(k) for k in keys)]
+    rows = [
+        [f"{r['name']} ({r['activity_id']})", *(r[k] for k in keys)]
+        for r in frame.to_dict("records")
+    ]
+    return _table(header, rows)
+
+
+def comparison_frame(summaries: Sequence[Summary], lang: str = "zh") -> pd.DataFrame:
+    """The three shares per method, long form, for a chart: method label, share, value."""
+    return pd.DataFrame(
+        [
+            {
+                "method": t(f"choices.method.{s.method}", lang),
+                "share": t(f"choices.col.{k}", lang),
+                "value": getattr(s, k),
+            }
+            for s in summaries
+            for k in SHARES
+        ]
+    )
+
+
+# ---------------------------------------------------------------- store
+
+
+def store_allocation(
+    session: Session,
+    outcome: AllocationOutcome,
+    source: str,
+    expected_version: int | None = None,
+) -> tuple[AllocationVersion, SchoolVersion, bool]:
+    """Save the allocation as its school's next version, against the stored school version
+    holding exactly these choices (saved first, as a new version, when there is none;
+    `expected_version` then guards against a newer save meanwhile). Returns the
+    allocation's row, the school version and whether that version was new."""
+    from store.allocations import save_allocation
+    from store.schools import version_with_content
+
+    head, created = version_with_content(session, outcome.school, source, expected_version)
+    saved = save_allocation(
+        session,
+        outcome.allocation,
+        head.id,  # type: ignore[arg-type]
+        outcome.inputs_hash,
+        outcome.report(),
+    )
+    return saved, head, created
+
+
+def stored_outcome(
+    session: Session, school_id: str, version: int | None = None
+) -> tuple[AllocationOutcome, AllocationVersion]:
+    """A stored allocation (latest by default) as an outcome: its rows, the school version
+    it was made from, and the summaries saved with it."""
+    from store.allocations import load_allocation
+    from store.schools import load_school_version
+
+    assignments, head = load_allocation(session, school_id, version)
+    school = load_school_version(session, head.school_version_id)
+    summaries = tuple(_summary_of(s) for s in head.report.get("summaries", []))
+    chosen = next((s for s in summaries if s.method == head.method), None)
+    allocation = Allocation(
+        method=head.method,
+        seed=head.seed,
+        assignments=assignments,
+        order=tuple(head.draw),
+        status=head.status,
+        instance=ChoiceInstance(school),
+        seconds=chosen.seconds if chosen else 0.0,
+    )
+    if chosen is None:  # a report without summaries: this allocation's own
+        summaries = (summary(allocation),)
+    return AllocationOutcome(school, allocation, summaries, head.inputs_hash), head
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def schedule_allocated(outcome: AllocationOutcome, options: SolveOptions) -> Outcome:
+    """The week of the allocated school (solve, check, explain), by the scheduler's one
+    workflow; the caller stores or writes it as it does any schedule."""
+    from scheduler.service import schedule_school
+
+    return schedule_school(outcome.enrolled, options)

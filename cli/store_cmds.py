@@ -16,14 +16,6 @@ DbOption = Annotated[str | None, typer.Option("--db", help=both("store.help.db")
 EXIT_INVALID = 2
 
 
-def _engine(db: str | None):
-    from store.db import init_db, make_engine
-
-    engine = make_engine(db)
-    init_db(engine)
-    return engine
-
-
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help=both("store.help.paths"))],
     db: DbOption = None,
@@ -33,6 +25,7 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Appends a version of each school; `--expect-version N` checks it like an app edit."""
+    from store.db import ready_engine
     from store.errors import StaleVersion
     from store.importer import import_paths
 
@@ -42,7 +35,9 @@ def import_cmd(
         typer.echo(f"[{done}/{total}] {result.source}: {status}")
 
     try:
-        outcome = import_paths(_engine(db), paths, progress=progress, expect_version=expect_version)
+        outcome = import_paths(
+            ready_engine(db), paths, progress=progress, expect_version=expect_version
+        )
     except StaleVersion as stale:
         typer.echo(both("store.import_stale", **stale.params), err=True)
         raise typer.Exit(EXIT_INVALID) from None
@@ -73,13 +68,13 @@ def export_cmd(
     lang: Annotated[str, typer.Option("--lang", help=both("store.help.lang"))] = "en",
     db: DbOption = None,
 ) -> None:
-    from store.db import session_scope
+    from store.db import store_session
     from store.importer import export_school
     from store.schools import NotFound, get_version
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter("zh | en", param_hint="--lang")
-    with session_scope(_engine(db)) as session:
+    with store_session(db) as session:
         try:
             head = get_version(session, school_id, version)
         except NotFound as exc:
@@ -90,10 +85,10 @@ def export_cmd(
 
 
 def schools_cmd(db: DbOption = None) -> None:
-    from store.db import session_scope
+    from store.db import store_session
     from store.schools import list_schools
 
-    with session_scope(_engine(db)) as session:
+    with store_session(db) as session:
         rows = list_schools(session)
     if not rows:
         typer.echo(both("store.no_schools"))

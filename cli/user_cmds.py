@@ -20,25 +20,17 @@ EXIT_INVALID = 2
 user_app = typer.Typer(help=both("accounts.help.user"), no_args_is_help=True)
 
 
-def _engine(db: str | None):
-    from store.db import init_db, make_engine
-
-    engine = make_engine(db)
-    init_db(engine)
-    return engine
-
-
 def _password() -> str:
     return typer.prompt(both("accounts.prompt.password"), hide_input=True, confirmation_prompt=True)
 
 
 def _run(db: str | None, work) -> object:
     """`work(session)` in one unit of work; a refusal is printed (both languages), exit 2."""
-    from store.db import session_scope
+    from store.db import store_session
     from store.errors import StoreError
 
     try:
-        with session_scope(_engine(db)) as session:
+        with store_session(db) as session:
             return work(session)
     except StoreError as exc:
         typer.echo(str(exc), err=True)

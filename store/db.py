@@ -127,11 +127,16 @@ def session_scope(engine: Engine, actor: Actor | None = None) -> Iterator[Sessio
         session.close()
 
 
-@contextmanager
-def store_session(url: str | None = None, actor: Actor | None = None) -> Iterator[Session]:
-    """`session_scope` on the database at `url` (default: DATABASE_URL), its schema
-    brought up to date first: what a command needs for one unit of work."""
+def ready_engine(url: str | None = None) -> Engine:
+    """An engine on the database at `url` (default: DATABASE_URL), its schema brought up
+    to date: what a command or the app opens before any unit of work."""
     engine = make_engine(url)
     init_db(engine)
-    with session_scope(engine, actor) as session:
+    return engine
+
+
+@contextmanager
+def store_session(url: str | None = None, actor: Actor | None = None) -> Iterator[Session]:
+    """`session_scope` on `ready_engine(url)`: what a command needs for one unit of work."""
+    with session_scope(ready_engine(url), actor) as session:
         yield session

@@ -28,7 +28,7 @@ from domain.schedule import Schedule
 from domain.school import School
 from i18n import DEFAULT_LANG, LANGS, TABLE, t
 from store.accounts import current_actor, has_accounts
-from store.db import PROJECT_ROOT, database_url, init_db, make_engine, session_scope
+from store.db import PROJECT_ROOT, database_url, ready_engine, session_scope
 from store.importer import import_paths
 from store.rights import Actor, can
 from store.schedules import get_schedule_version, load_schedule
@@ -101,9 +101,7 @@ def show_flash() -> None:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    engine = make_engine(url)
-    init_db(engine)
-    return engine
+    return ready_engine(url)
 
 
 def engine() -> Engine:

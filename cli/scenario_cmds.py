@@ -89,7 +89,7 @@ def run(
         bool, typer.Option("--quiet", help="不显示每校进度 / no per-school progress")
     ] = False,
 ) -> None:
-    from scenarios.engine import Cache, Event, default_cache_dir
+    from scenarios.engine import ENGINES, Cache, Event, default_cache_dir
     from scenarios.levers import ScenarioError, load_scenario, resolve
     from scenarios.pipeline import InvalidEvidence, QualityEvidence, run_county, write_run
     from workbook.reader import find_school_sources
@@ -99,8 +99,8 @@ def run(
     except ScenarioError as exc:
         typer.echo(exc.render(), err=True)
         raise typer.Exit(EXIT_INVALID) from None
-    if engine not in ("local", "dask"):
-        typer.echo(both("scen.bad.choice", name="--engine", allowed="local, dask"), err=True)
+    if engine not in ENGINES:
+        typer.echo(both("scen.bad.choice", name="--engine", allowed=", ".join(ENGINES)), err=True)
         raise typer.Exit(EXIT_INVALID)
     if engine == "dask":
         try:

@@ -53,6 +53,7 @@ from workbook.reader import find_school_sources, read_school
 from workbook.safety import csv_unescape_dict, safe_frame, unescape_frame
 
 FAILURE_COLUMNS = ("school_id", "step", "status", "reason")
+COUNTY_SUMMARY = "county.csv"  # optional, one row per school (samplegen/county.py writes it)
 EVIDENCE_NAMES = ("evidence", "evidence.xlsx")  # looked for inside the county folder
 
 
@@ -146,18 +147,21 @@ def quality_summary(scenario: Scenario, quality: QualityEvidence, teachers: list
     }
 
 
-def load_towns(county_dir: Path | str) -> dict[str, str]:
-    """school_id -> town from the county's optional `county.csv` summary (used by the
-    rotation lever and the reports); {} when absent."""
-    path = Path(county_dir) / "county.csv"
+def county_summary(county_dir: Path | str) -> list[dict[str, str]] | None:
+    """The rows of the county's optional `county.csv` summary (school_id, name, town, ...;
+    written with safety.csv_dict), or None when there is none. Cheap: no workbook is read."""
+    path = Path(county_dir) / COUNTY_SUMMARY
     if not path.is_file():
-        return {}
+        return None
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return {
-            r["school_id"]: r.get("town") or ""
-            for r in map(csv_unescape_dict, csv.DictReader(f))
-            if r.get("school_id")
-        }
+        return list(map(csv_unescape_dict, csv.DictReader(f)))
+
+
+def load_towns(county_dir: Path | str) -> dict[str, str]:
+    """school_id -> town from the county summary (used by the rotation lever and the
+    reports); {} when absent."""
+    rows = county_summary(county_dir) or []
+    return {r["school_id"]: r.get("town") or "" for r in rows if r.get("school_id")}
 
 
 def read_schools(county_dir: Path | str) -> tuple[dict[str, School], list[dict]]:

@@ -10,7 +10,6 @@ finished school, and a set stop Event makes the next callback abort the run.
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 import threading
@@ -29,6 +28,7 @@ from scenarios.pipeline import (
     InvalidEvidence,
     QualityEvidence,
     RunData,
+    county_summary,
     load_run,
     run_county,
     write_run,
@@ -36,7 +36,6 @@ from scenarios.pipeline import (
 from scenarios.report import col, fmt, write_compare_report
 from store.db import PROJECT_ROOT, database_url
 from ui.jobs import BackgroundJob
-from workbook.safety import csv_unescape_dict
 
 JOB_KEY = "_scenario_job"
 SUMMARY = "summary.json"
@@ -79,13 +78,11 @@ def new_run_folder(scenario_id: str) -> Path:
 
 
 def county_schools(county: Path) -> list[tuple[str, str]]:
-    """(school_id, name) of the county summary `county.csv` (cheap: no workbook is read)."""
-    path = county / "county.csv"
-    if not path.is_file():
+    """(school_id, name) of the county summary (cheap: no workbook is read)."""
+    rows = county_summary(county)
+    if rows is None:
         return [(p.stem, p.stem) for p in sorted(county.glob("*.xlsx"))]
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = map(csv_unescape_dict, csv.DictReader(f))  # written with safety.csv_dict
-        return [(r["school_id"], r.get("name") or "") for r in rows]
+    return [(r["school_id"], r.get("name") or "") for r in rows]
 
 
 def load_runs(folders: list[Path], lang: str) -> list[RunData]:

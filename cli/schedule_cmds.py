@@ -327,12 +327,10 @@ def run_checker(school: School, schedule_csv: Path, excused: set[tuple[str, int]
 
 def store_run(run: Run, db: str | None) -> None:
     """Save the schedule as a new version, importing the school first if its content is new."""
-    from store.db import init_db, make_engine, session_scope
+    from store.db import store_session
     from store.schedules import save_schedule
 
-    engine = make_engine(db)
-    init_db(engine)
-    with session_scope(engine) as session:
+    with store_session(db) as session:
         head = school_version_for(session, run.school, str(run.source))
         saved = save_schedule(
             session,

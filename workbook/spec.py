@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.school import DEFAULT_MAX_CLUBS, DEFAULT_RATIO
+
 # Column types understood by the reader (workbook/cells.py parses each).
 ID = "id"  # text; a number cell 7 reads "7"
 TEXT = "text"
@@ -106,13 +108,13 @@ SCHOOL = Sheet(
         Column("name", "学校名称", TEXT, required=True),
         Column("stage", "学段", ENUM, enum=STAGE_LABELS),
         Column("location", "城乡类型", ENUM, enum=LOCATION_LABELS),
-        Column("ratio", "师生比", RATIO, default=45),
+        Column("ratio", "师生比", RATIO, default=DEFAULT_RATIO),
         # Additions (docs/workbook.md): the club allocation's "at most K clubs" rule.
         Column(
             "max_clubs_per_student",
             "每生社团上限",
             INT,
-            default=1,
+            default=DEFAULT_MAX_CLUBS,
             more_aliases=("每人限选社团数", "限选社团数"),
         ),
     ),
@@ -204,7 +206,7 @@ LOCKS = Sheet(
     "锁定",
     (
         # Nothing in locks is required by the contract: a row naming no activity is
-        # skipped with a warning (workbook/reader.py).
+        # skipped with a warning (workbook/validate.py).
         Column("activity_id", "活动编号", ID),
         Column("session", "第几次", INT),
         Column("slot_id", "时段编号", ID),

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from domain.school import (
     BASIC_PREFIX,
-    DEFAULT_MAX_CLUBS,
-    DEFAULT_RATIO,
     Activity,
     Choice,
     Enrolment,
@@ -587,8 +585,9 @@ def build_school(tables: dict[str, list[ParsedRow]]) -> School:
             name=info["name"],
             stage=info["stage"],
             location=info["location"],
-            ratio=info["ratio"] if info["ratio"] is not None else DEFAULT_RATIO,
-            max_clubs_per_student=info.get("max_clubs_per_student") or DEFAULT_MAX_CLUBS,
+            # Blank or absent: the column's default (spec.py); invalid: an error, no School.
+            ratio=info["ratio"],
+            max_clubs_per_student=info["max_clubs_per_student"],
         ),
         slots=tuple(Slot(**v) for v in vals("slots")),
         teachers=tuple(Teacher(**v) for v in vals("teachers")),

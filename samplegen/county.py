@@ -8,13 +8,16 @@ See docs/sample-county.md for the model, its sources and its assumptions.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
 import random
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from choices.sample import sample_choices
 from domain.school import School
 from samplegen import names
 from samplegen.build import CLASS_SIZE, OPT_IN_SHARE, SchoolPlan, build_school
@@ -35,6 +38,12 @@ HIGH_SCHOOLS = (
 )
 TARGET_BASIC = 33_258  # compulsory-school pupils in after-school service (seed 002)
 MAX_PER_GRADE = {"urban": 8, "town": 6}  # parallel classes a grade may grow to
+# Written into every sample workbook instead of the write time (the start of the autumn
+# term 2021, when "double reduction" began).
+FIXED_TIME = (2021, 9, 1, 0, 0, 0)
+FIXED_STAMP = b"2021-09-01T00:00:00Z"
+CORE_PROPERTIES = "docProps/core.xml"
+PROPERTY_TIME = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 CSV_COLUMNS = (
     "school_id",
     "name",
@@ -187,12 +196,17 @@ def calibrate(rng: random.Random, rows: list[tuple]) -> list[tuple]:
 
 
 def generate_county(seed: int = DEFAULT_SEED) -> list[School]:
-    """Every school of the sample county, in school_id order. Pure and deterministic."""
+    """Every school of the sample county, in school_id order. Pure and deterministic.
+
+    Schools with clubs get the students' club choices (choices/sample.py: popularity
+    skewed, some clubs about three times oversubscribed) and their clubs' grade ranges.
+    """
     rng = random.Random(seed)
     plans = plan_county(rng)
     # Each school draws from its own stream, so tuning one school never shifts another.
     seeds = [rng.getrandbits(64) for _ in plans]
-    return [build_school(p, random.Random(s)) for p, s in zip(plans, seeds, strict=True)]
+    schools = [build_school(p, random.Random(s)) for p, s in zip(plans, seeds, strict=True)]
+    return [sample_choices(school, seed) for school in schools]
 
 
 # --- output ---------------------------------------------------------------------------
@@ -244,6 +258,25 @@ def write_summary(schools: list[School], path: Path) -> Path:
     return path
 
 
+def stable_xlsx(path: Path) -> Path:
+    """Rewrite a workbook with fixed times (its zip entries and its document properties),
+    so the same school gives the same bytes on every run: a regenerated county shows in
+    git only where its content changed."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            if info.filename == CORE_PROPERTIES:
+                data = PROPERTY_TIME.sub(rb"\g<1>" + FIXED_STAMP + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            archive.writestr(fixed, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
 def write_county(
     outdir: Path,
     seed: int = DEFAULT_SEED,
@@ -262,7 +295,7 @@ def write_county(
     for school in schools:
         lang, title = workbook_style(school)
         path = write_xlsx(school, outdir / f"{school.school_id}.xlsx", lang=lang, title=title)
-        paths.append(path)
+        paths.append(stable_xlsx(path))
         if progress is not None:
             progress(school, path)
     keep = {p.name for p in paths}

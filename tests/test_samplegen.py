@@ -139,6 +139,54 @@ def test_enrolments_are_consistent(county: list[School]) -> None:
                 assert s.enrolment_counts[a.activity_id] == a.enrolled
 
 
+def test_schools_with_clubs_have_skewed_choices(county: list[School]) -> None:
+    """Issue 14: every school with clubs has a choices sheet; demand is skewed (in schools
+    with five clubs or more, nearly always a club about three times oversubscribed on
+    first choices alone; a village school's one to three clubs share the demand), choices
+    are open to the student's grade, and the optimal allocation beats the lottery and first
+    come first served on the first-choice share where seats are short."""
+    from choices import ChoiceInstance, allocate, report
+    from choices.sample import is_club
+
+    hot = many = 0
+    for s in county:
+        assert bool(s.choices) == any(is_club(a) for a in s.activities), s.school_id
+        if not s.choices:
+            continue
+        inst = ChoiceInstance(s)
+        first: dict[str, int] = {}
+        for w in inst.wishes:
+            assert all(s.activity_by_id[a].admits(w.grades) for a in w.clubs), s.school_id
+            first[w.clubs[0]] = first.get(w.clubs[0], 0) + 1
+        if len(inst.clubs) >= 5:
+            many += 1
+            hot += any(first[a] >= 2.5 * max(1, inst.seats[a]) for a in first)
+    assert many >= 20 and hot >= 0.9 * many
+    big = max(county, key=lambda s: len(s.choices))
+    shares = {m: report.summary(allocate(big, method=m, seed=1)).first for m in METHODS}
+    assert shares["optimal"] > max(shares["lottery"], shares["fcfs"])
+
+
+METHODS = ("optimal", "lottery", "fcfs")
+
+
+def test_workbooks_are_byte_stable(county: list[School], tmp_path: Path) -> None:
+    """Fixed zip entry times and document properties: a regenerated county changes in git
+    only where its content changed."""
+    import zipfile
+
+    from samplegen.county import FIXED_STAMP, FIXED_TIME
+
+    few = [county[0], county[-1]]
+    first = [p.read_bytes() for p in write_county(tmp_path / "a", schools=few)]
+    second = [p.read_bytes() for p in write_county(tmp_path / "b", schools=few)]
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "a" / f"{few[0].school_id}.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {FIXED_TIME}
+        core = archive.read("docProps/core.xml")
+    assert core.count(FIXED_STAMP) == 2
+
+
 def test_checks_catch_an_understaffed_school(county: list[School]) -> None:
     school = next(s for s in county if s.info.location == "urban")
     few = replace(school, teachers=school.teachers[:5])

@@ -60,7 +60,9 @@ def sheet_rows(school: School) -> dict[str, list[dict[str, object]]]:
         "rooms": [vars(r) for r in school.rooms],
         "enrolments": [vars(e) for e in school.enrolments],
         "locks": [vars(lk) for lk in school.locks],
-        "choices": [vars(c) for c in school.choices],
+        # Only priority students are marked, as a school marks them by hand (blank reads
+        # "no"); a choices sheet has thousands of rows, and each cell costs reading time.
+        "choices": [{**vars(c), "priority": c.priority or None} for c in school.choices],
     }
 
 

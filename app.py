@@ -28,6 +28,14 @@ PAGES = (
         True,
     ),
     (
+        "ui/pages/choices.py",
+        "ui.nav.choices",
+        "choices",
+        ":material/how_to_reg:",
+        "allocation.read",
+        True,
+    ),
+    (
         "ui/pages/subsidies.py",
         "ui.nav.subsidies",
         "subsidies",
@@ -54,7 +62,7 @@ PAGES = (
     ),
 )
 # Shown in the navigation only to those who have the right (the others have no use for it).
-HIDDEN_WITHOUT_RIGHT = ("audit", "accounts")
+HIDDEN_WITHOUT_RIGHT = ("choices", "audit", "accounts")
 
 
 def language_switch() -> None:

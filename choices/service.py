@@ -317,6 +317,19 @@ def store_allocation(
     return saved, head, created
 
 
+def store_enrolled(
+    session: Session, outcome: AllocationOutcome, allocation_version: int, expected_version: int
+) -> SchoolVersion:
+    """The school with the allocated enrolments, stored for scheduling (or found, if that
+    content is stored already); refused with StaleVersion when `expected_version` is no
+    longer the school's latest (someone saved meanwhile)."""
+    from store.schools import version_with_content
+
+    source = f"allocation v{allocation_version}"
+    head, _ = version_with_content(session, outcome.enrolled, source, expected_version)
+    return head
+
+
 def stored_outcome(
     session: Session, school_id: str, version: int | None = None
 ) -> tuple[AllocationOutcome, AllocationVersion]:

@@ -157,4 +157,82 @@ TEXT = {
         "club allocation stored as version {version} of school {school_id} (from school "
         "version {school_version})",
     ),
+    # --- the Choices page (ui/pages/choices.py)
+    "ui.nav.choices": ("选课", "Club choices"),
+    "choices.ui.school": (
+        "{name}（学校数据第 {version} 版）",
+        "{name} (school data version {version})",
+    ),
+    "choices.ui.source": ("志愿来源", "Choices from"),
+    "choices.ui.source.stored": ("学校数据中的选课志愿", "the school's stored choices"),
+    "choices.ui.source.upload": ("上传选课志愿表", "an uploaded choices sheet"),
+    "choices.ui.stored_choices": (
+        "学校数据中有 {students} 名学生的 {n} 条志愿",
+        "{n} choices of {students} students in the school's data",
+    ),
+    "choices.ui.no_choices": (
+        "学校数据中没有选课志愿。请上传选课志愿表，或在学校数据工作簿的“选课志愿”表中填写后重新导入。",
+        "The school's data has no club choices. Upload a choices sheet, or fill in the "
+        "choices sheet of the school workbook and import it again.",
+    ),
+    "choices.ui.upload": (
+        "上传选课志愿表（.xlsx 或 .csv）",
+        "Upload a choices sheet (.xlsx or .csv)",
+    ),
+    "choices.ui.upload_help": (
+        "一行一个志愿：学生编号、班级编号、活动编号、志愿顺序、优先（可空），与学校数据工作簿的"
+        "“选课志愿”表相同（模板中有示例）。",
+        "One row per choice: student_id, group_id, activity_id, rank, priority (may be "
+        "blank), as in the school workbook's choices sheet (the template has an example).",
+    ),
+    "choices.ui.upload_invalid": (
+        "上传的选课志愿有 {n} 个错误，请改正后重新上传（见下表：工作表、行、列、值）",
+        "The uploaded choices have {n} error(s): correct them and upload again (see the "
+        "table: sheet, row, column, value)",
+    ),
+    "choices.ui.upload_ok": ("已从 {name} 读入 {n} 条志愿", "Read {n} choices from {name}"),
+    "choices.ui.method": ("分配方式", "Method"),
+    "choices.ui.seed": ("随机种子（抽签和同等情况下的先后）", "Seed (the lottery and tie-breaks)"),
+    "choices.ui.method_help": (
+        "优化分配：先让尽量多的学生（优先录取的学生在前）得到第一志愿，再第二志愿……，同等情况"
+        "按随机种子抽签决定；随机抽签和先到先得同时运行，用于对比。",
+        "Optimal: as many students as possible get their 1st choice (priority students "
+        "first), then their 2nd, ...; ties are broken by a seeded lottery. The lottery and "
+        "first come, first served run as well, for comparison.",
+    ),
+    "choices.ui.run": ("分配", "Allocate"),
+    "choices.ui.running": ("正在分配……", "Allocating…"),
+    "choices.ui.step": ("{method}：第 {done}/{total} 步", "{method}: step {done}/{total}"),
+    "choices.ui.live": ("本次分配结果（尚未保存）", "This allocation (not saved yet)"),
+    "choices.ui.stored": (
+        "已保存的社团录取结果：第 {version} 版",
+        "Stored club allocation: version {version}",
+    ),
+    "choices.ui.none_stored": ("还没有保存的社团录取结果。", "No club allocation stored yet."),
+    "choices.ui.compare": (
+        "三种方式对比（同一随机种子）",
+        "The three methods side by side (same seed)",
+    ),
+    "choices.ui.share": ("比例", "share"),
+    "choices.ui.percent_note": ("表中比例为百分数。", "Shares in the tables are percentages."),
+    "choices.ui.col.name": ("名称", "name"),
+    "choices.ui.dl.enrolments.csv": ("下载录取名单 enrolments.csv", "Download enrolments.csv"),
+    "choices.ui.dl.letters.xlsx": (
+        "下载致家长通知（Excel，可打印）",
+        "Download letters (Excel, printable)",
+    ),
+    "choices.ui.dl.letters.csv": ("下载致家长通知（CSV）", "Download letters (CSV)"),
+    "choices.ui.dl.summary.md": ("下载结果摘要 summary.md", "Download summary.md"),
+    "choices.ui.save": ("保存录取结果", "Save the allocation"),
+    "choices.ui.save_schedule": ("保存并用此结果排课", "Save and schedule with it"),
+    "choices.ui.saved": (
+        "社团录取结果已保存为第 {version} 版",
+        "Club allocation saved as version {version}",
+    ),
+    "choices.ui.schedule": ("用此录取结果排课", "Schedule with this allocation"),
+    "choices.ui.outdated": (
+        "此录取结果基于较早的学校数据，学校数据此后已更改：请重新分配后再排课。",
+        "This allocation was made from older school data, which has changed since: "
+        "allocate again before scheduling with it.",
+    ),
 }

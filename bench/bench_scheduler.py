@@ -113,13 +113,14 @@ def legacy_hint(built: Built) -> dict:
                 continue
             if any((g, s) in basic_at for g in a.groups):
                 continue
-            cands = [t for t, _var in built.activity_teachers(a.activity_id, s) if free(t, s)]
+            cands = [t for t in built.candidates(a.activity_id, s) if free(t, s)]
             cands.sort(key=lambda t: (t != a.fixed_teacher, load[t], t))
             if len(cands) < a.staff or (a.fixed_teacher and cands[0] != a.fixed_teacher):
                 continue
             for t in cands[: a.staff]:
                 take(t, s)
-                hint["v", (t, a.activity_id, s)] = 1
+                pooled = a.activity_id in built.pooled  # staffed from the duty pool z
+                hint[("z", (t, s)) if pooled else ("v", (t, a.activity_id, s))] = 1
             hint["x", (a.activity_id, s)] = 1
             days.add(inst.day(s))
     homeroom = {t.teacher_id: t.homeroom for t in inst.teachers}

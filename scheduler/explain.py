@@ -121,7 +121,7 @@ def _check_activities(inst: Instance) -> list[Reason]:
         days = {inst.day(s) for s in allowed}
         if len(days) < a.sessions_per_week:
             out.append(_r("too_few_days", name=a.name, k=a.sessions_per_week, days=len(days)))
-        qualified = inst.qualified(a)
+        qualified = inst.skilled(a)  # the skill rule; the fixed teacher has reasons below
         any_ = "" if a.skill else "_any"  # blank skill: any teacher will do, say so
         if len(qualified) < a.staff:
             out.append(

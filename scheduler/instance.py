@@ -53,7 +53,11 @@ class Instance:
         return self.school.slot_by_id[slot_id].day
 
     def length(self, slot_id: str) -> int:
-        return self.school.slot_by_id[slot_id].length
+        return self._lengths[slot_id]
+
+    @cached_property
+    def _lengths(self) -> dict[str, int]:
+        return {s.slot_id: s.length for s in self.school.slots}
 
     @cached_property
     def teachers(self) -> list[Teacher]:
@@ -92,10 +96,54 @@ class Instance:
 
     def allowed(self, activity: Activity) -> list[str]:
         """Allowed slots that exist, in time order."""
-        return self.school.sorted_slot_ids(self.school.allowed_slots(activity))
+        return self._allowed[activity.activity_id]
+
+    @cached_property
+    def _allowed(self) -> dict[str, list[str]]:
+        school = self.school
+        return {
+            a.activity_id: school.sorted_slot_ids(school.allowed_slots(a)) for a in self.activities
+        }
 
     def qualified(self, activity: Activity) -> list[Teacher]:
+        """Teachers who may lead the activity's sessions (opted in, skill or fixed).
+
+        When the teachers named for every session (the fixed teacher, a lock's teacher
+        without a session index) fill its `staff`, no one else can take part: rules 1 and 2
+        (exactly `staff` teachers, the named ones among them) leave no place. So only they
+        are candidates; a timetable where every lesson has its teacher then has one
+        teacher per session instead of every teacher of the school."""
+        return self._qualified[activity.activity_id]
+
+    def skilled(self, activity: Activity) -> list[Teacher]:
+        """Opted-in teachers with the activity's skill (any teacher when blank) and its
+        fixed teacher: who the skill rule allows, before the named teachers narrow it."""
         return [t for t in self.teachers if self.school.qualified(t, activity)]
+
+    @cached_property
+    def _qualified(self) -> dict[str, list[Teacher]]:
+        out = {}
+        for a in self.activities:
+            qualified = self.skilled(a)
+            named = self.named_teachers(a)
+            among = [t for t in qualified if t.teacher_id in named]
+            # (A named teacher who cannot take part makes the week impossible anyway; the
+            # list then stays whole so that the explanation names that teacher alone.)
+            if len(named) >= a.staff and len(among) == len(named):
+                qualified = among
+            out[a.activity_id] = qualified
+        return out
+
+    def named_teachers(self, activity: Activity) -> set[str]:
+        """Teachers who must lead every session of the activity: its fixed teacher and the
+        teachers of locks on the whole activity (no session index)."""
+        named = {activity.fixed_teacher} if activity.fixed_teacher else set()
+        named |= {
+            lk.teacher_id
+            for lk in self.locks_for(activity.activity_id)
+            if lk.teacher_id and lk.session is None
+        }
+        return named
 
     def room_need(self, activity: Activity) -> RoomNeed:
         return RoomNeed(activity.room_type, self.school.enrolled(activity))
@@ -167,10 +215,22 @@ class Instance:
         return min(teacher.max_per_week, per_day)
 
     def locks_for(self, activity_id: str) -> list:
-        return [lk for lk in self.school.locks if lk.activity_id == activity_id]
+        return self._locks_by_activity.get(activity_id, [])
+
+    @cached_property
+    def _locks_by_activity(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for lk in self.school.locks:
+            out.setdefault(lk.activity_id, []).append(lk)
+        return out
 
     def basic_locks(self) -> dict[tuple[str, str], list]:
-        """(group_id, slot_id) -> locks that apply to that basic session."""
+        """(group_id, slot_id) -> locks that apply to that basic session (do not change it:
+        it is computed once per instance)."""
+        return self._basic_locks
+
+    @cached_property
+    def _basic_locks(self) -> dict[tuple[str, str], list]:
         out: dict[tuple[str, str], list] = {}
         for lk in self.school.locks:
             gid = parse_basic_activity_id(lk.activity_id)

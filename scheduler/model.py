@@ -59,6 +59,20 @@ class Built:
     partial: bool = False  # scenarios: sessions may stay unstaffed, at a heavy penalty
     short: dict[str, cp_model.IntVar] = field(default_factory=dict)  # basic, per slot
     missing: dict[str, cp_model.IntVar] = field(default_factory=dict)  # sessions per activity
+    # Activities staffed from the duty pool `z` like basic care (`pooled_activities`).
+    pooled: frozenset[str] = frozenset()
+    # (teacher, slot) -> literals "a lock puts this teacher on a pooled session here"
+    lock_duty: dict[tuple[str, str], list] = field(default_factory=dict)
+    _variables: list[cp_model.IntVar] = field(default_factory=list)
+
+    def variables(self) -> list[cp_model.IntVar]:
+        """Every variable of the model, by proto index (cached: looking 50,000 of them up
+        one by one costs a quarter of a second)."""
+        count = len(self.model.Proto().variables)
+        if len(self._variables) != count:
+            get = self.model.GetIntVarFromProtoIndex
+            self._variables = [get(i) for i in range(count)]
+        return self._variables
 
     def guard(self, label: Label) -> list[cp_model.IntVar]:
         """Enforcement literal of a rule instance (explain mode), else none."""
@@ -87,6 +101,20 @@ class Built:
     def activity_vars(self, activity_id: str, slot_id: str) -> list[cp_model.IntVar]:
         return [var for _t, var in self.activity_teachers(activity_id, slot_id)]
 
+    def duty_var(self, teacher_id: str, activity_id: str, slot_id: str) -> cp_model.IntVar | None:
+        """The variable that is 1 when the teacher takes that session: `z` (on duty at the
+        slot) for basic care (activity "") and pooled activities, else `v`; None: the
+        teacher cannot take it."""
+        if not activity_id or activity_id in self.pooled:
+            return self.z.get((teacher_id, slot_id))
+        return self.v.get((teacher_id, activity_id, slot_id))
+
+    def candidates(self, activity_id: str, slot_id: str) -> list[str]:
+        """Teachers who could take that session (activity "" = basic care), in id order."""
+        if not activity_id or activity_id in self.pooled:
+            return self._duty_by_slot.get(slot_id, [])
+        return [t for t, _var in self.activity_teachers(activity_id, slot_id)]
+
     def activity_teachers(
         self, activity_id: str, slot_id: str
     ) -> list[tuple[str, cp_model.IntVar]]:
@@ -98,6 +126,9 @@ class Built:
         for (t, a, s), var in self.v.items():
             self._v_by_ts.setdefault((t, s), []).append(var)
             self._v_by_as.setdefault((a, s), []).append((t, var))
+        self._duty_by_slot: dict[str, list[str]] = {}
+        for t, s in self.z:
+            self._duty_by_slot.setdefault(s, []).append(t)
 
 
 def build(
@@ -110,6 +141,8 @@ def build(
     """The whole model: variables, every hard rule, and the soft terms."""
     b = Built(cp_model.CpModel(), inst, weights or Weights(), explain=explain)
     b.explicit_rooms, b.partial = explicit_rooms, partial
+    if not (explain or partial):  # the explainer names each club's staffing on its own
+        b.pooled = pooled_activities(inst)
     create_variables(b)
     b.index()
     rule_basic_staffed(b)
@@ -132,17 +165,42 @@ def build(
     return b
 
 
+def pooled_activities(inst: Instance) -> frozenset[str]:
+    """Activities whose sessions any teacher free at the slot may take, with no fixed
+    teacher: their staff comes from the
+    duty pool `z` with basic care. Like basic care, who takes which of a slot's pooled
+    sessions is then any split that honours the locks (`solve.split_duty`; `rule_locks`
+    keeps a teacher from being locked to two of them at once), so the model needs one
+    variable per
+    teacher and slot instead of one per teacher, activity and slot: a high school's
+    self-study week (180 teachers, 240 whole-class study periods x 15 slots) goes from
+    648,000 teacher variables to 2,700."""
+    everyone = [t.teacher_id for t in inst.teachers]
+    return frozenset(
+        a.activity_id
+        for a in inst.activities
+        if not a.fixed_teacher and [t.teacher_id for t in inst.qualified(a)] == everyone
+    )
+
+
+def duty_slots(b: Built) -> list[str]:
+    """Slots with a duty pool: basic care, or an allowed slot of a pooled activity."""
+    inst = b.inst
+    pooled = {s for a in inst.activities if a.activity_id in b.pooled for s in inst.allowed(a)}
+    return [s for s in inst.slots if inst.basic_demand(s) > 0 or s in pooled]
+
+
 def create_variables(b: Built) -> None:
     """Opt-out, availability and skill are domain facts: no variable, no assignment."""
     inst, m = b.inst, b.model
-    basic_slots = [s for s in inst.slots if inst.basic_demand(s) > 0]
+    slots = duty_slots(b)
     for t in inst.teachers:
         avail = set(inst.available(t))
-        for s in basic_slots:
+        for s in slots:
             if s in avail:
                 b.z[t.teacher_id, s] = m.NewBoolVar(f"z[{t.teacher_id},{s}]")
     for a in inst.activities:
-        qualified = inst.qualified(a)
+        qualified = [] if a.activity_id in b.pooled else inst.qualified(a)
         for s in inst.allowed(a):
             b.x[a.activity_id, s] = m.NewBoolVar(f"x[{a.activity_id},{s}]")
             for t in qualified:
@@ -156,15 +214,20 @@ def create_variables(b: Built) -> None:
 
 
 def rule_basic_staffed(b: Built) -> None:
-    """Rule 1: every basic session has exactly ceil(basic_students / ratio) teachers."""
-    for s in b.inst.slots:
-        demand = b.inst.basic_demand(s)
-        if demand:
-            on_duty = [b.z[t.teacher_id, s] for t in b.inst.teachers if (t.teacher_id, s) in b.z]
+    """Rule 1: every basic session has exactly ceil(basic_students / ratio) teachers (and
+    each pooled activity session held at the slot its `staff`, from the same pool)."""
+    inst = b.inst
+    pooled = [a for a in inst.activities if a.activity_id in b.pooled]
+    for s in inst.slots:
+        demand = inst.basic_demand(s)
+        clubs = [(a.staff, b.x[a.activity_id, s]) for a in pooled if (a.activity_id, s) in b.x]
+        if demand or clubs:
+            on_duty = [b.z[t, s] for t in b.candidates("", s)]
             if b.partial:
                 b.short[s] = b.model.NewIntVar(0, demand, f"short[{s}]")
                 on_duty.append(b.short[s])
-            b.add(sum(on_duty) == demand, ("basic_staff", s))
+            needed = demand + sum(staff * x for staff, x in clubs)
+            b.add(cp_model.LinearExpr.Sum(on_duty) == needed, ("basic_staff", s))
 
 
 def rule_activity_held(b: Built, a: Activity) -> None:
@@ -188,6 +251,8 @@ def rule_activity_one_per_day(b: Built, a: Activity) -> None:
 
 def rule_activity_staffed(b: Built, a: Activity) -> None:
     """Rule 1: each activity session has exactly `staff` distinct qualified teachers."""
+    if a.activity_id in b.pooled:
+        return  # staffed from the duty pool (rule_basic_staffed)
     for s in b.inst.allowed(a):
         vs = b.activity_vars(a.activity_id, s)
         b.add(sum(vs) == a.staff * b.x[a.activity_id, s], ("staff", a.activity_id))
@@ -291,14 +356,29 @@ def rule_locks(b: Built) -> None:
                 b.add(False, label)
         if lk.teacher_id is not None:
             for s, var in ind.items():
-                tv = b.v.get((lk.teacher_id, a.activity_id, s))
+                tv = b.duty_var(lk.teacher_id, a.activity_id, s)
                 b.add(var <= (tv if tv is not None else 0), label)
+                if a.activity_id in b.pooled:
+                    b.lock_duty.setdefault((lk.teacher_id, s), []).append(var)
     for (_gid, s), locks in inst.basic_locks().items():
         for lk in locks:
             label = ("lock", inst.school.locks.index(lk))
             if lk.teacher_id is not None:
                 zv = b.z.get((lk.teacher_id, s))
                 b.add((zv if zv is not None else 0) == 1, label)
+    # On duty a teacher takes one session: two locks on pooled sessions (or one and a
+    # basic lock) cannot both have the same teacher at one slot. (Other sessions have a
+    # variable each, and the teacher's one-session-a-slot rule says it.)
+    basic_locked = {
+        (lk.teacher_id, s)
+        for (_gid, s), locks in inst.basic_locks().items()
+        for lk in locks
+        if lk.teacher_id is not None
+    }
+    for (tid, s), demands in b.lock_duty.items():
+        fixed = 1 if (tid, s) in basic_locked else 0
+        if len(demands) + fixed > 1:
+            b.model.Add(cp_model.LinearExpr.Sum(demands) + fixed <= 1)
     # One teacher cannot be locked to two classes' basic sessions at the same slot.
     seen: dict[tuple[str, str], str] = {}
     for (gid, s), locks in sorted(inst.basic_locks().items()):
@@ -572,7 +652,10 @@ def term_homeroom(b: Built) -> cp_model.LinearExprT:
             continue
         want = min(bs.need, len(heads))
         miss = m.NewIntVar(0, want, f"homeroom_miss[{bs.group_id},{bs.slot_id}]")
-        m.Add(miss >= want - sum(b.z[h, bs.slot_id] for h in heads))
+        # A head on duty is with the class (split_duty sees to it) unless a lock puts them
+        # on a pooled club at that slot.
+        away = [lit for h in heads for lit in b.lock_duty.get((h, bs.slot_id), [])]
+        m.Add(miss >= want - sum(b.z[h, bs.slot_id] for h in heads) + sum(away))
         misses.append(miss)
     return sum(misses)
 
@@ -583,16 +666,23 @@ def term_days(b: Built) -> cp_model.LinearExprT:
     days = []
     for t in inst.teachers:
         for d in inst.days:
-            vs = [
-                v for s in inst.slots if inst.day(s) == d for v in b.teacher_vars(t.teacher_id, s)
+            per_slot = [
+                vs
+                for s in inst.slots
+                if inst.day(s) == d and (vs := b.teacher_vars(t.teacher_id, s))
             ]
+            vs = [v for here in per_slot for v in here]
             if not vs:
                 continue
-            if t.max_per_day <= 1:
-                days.append(sum(vs))  # at most one session a day: days worked = sessions
+            if t.max_per_day <= 1 or len(per_slot) == 1:
+                days.append(sum(vs))  # at most one session that day: days worked = sessions
                 continue
             worked = m.NewBoolVar(f"worked[{t.teacher_id},{d}]")
             m.Add(t.max_per_day * worked >= sum(vs))
+            # Slot by slot too (at most one session a slot): the LP then knows a day with
+            # any session is a whole day worked, not a fraction of one.
+            for here in per_slot:
+                m.Add(worked >= sum(here))
             days.append(worked)
     return sum(days)
 
@@ -658,6 +748,15 @@ def add_soft_terms(b: Built) -> None:
     if all_vars:
         b.model.Add(sum(all_vars) + unstaffed == demand)
     add_objective(b)
+
+
+def set_hint(model: cp_model.CpModel, hint: dict[cp_model.IntVar, int]) -> None:
+    """Replace the model's solution hint (written into the proto at once: AddHint one
+    variable at a time costs seconds on the largest schools)."""
+    model.ClearHints()
+    proto = model.Proto().solution_hint
+    proto.vars.extend(var.Index() for var in hint)
+    proto.values.extend(int(value) for value in hint.values())
 
 
 def add_objective(b: Built, extra: Iterable[tuple[int, cp_model.LinearExprT]] = ()) -> None:

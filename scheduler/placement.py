@@ -24,14 +24,17 @@ from scheduler.model import Built
 from scheduler.rooms import match_rooms
 
 Held = dict[str, list[str]]  # activity -> its slots in time order
-PLACEMENT_SECONDS = 3.0  # at most; the deadline may leave less
-# One `no_lp` worker, stopping at the first placement: on the shape benchmark's timetables
-# (every class a lesson in almost every period) it places XL in 3.6 s and L in 0.3 s, where
-# the default worker, `quick_restart` and `quick_restart_no_lp` found none in 20-30 s. The
-# objective (stay near the greedy placement, few consecutive days) only guides that search;
-# the full model optimises the week afterwards.
-FIRST_ONLY = False
-SUBSOLVERS = ["no_lp"]
+NARROW = 20  # qualified sets up to this size are indexed by member when counting
+PLACEMENT_SECONDS = 10.0  # at most; the deadline may leave less
+# Two workers, stopping at the first placement: `fixed` (CP-SAT's fixed search, which
+# follows the greedy placement given as a hint and backtracks from there) and `no_lp`. On the
+# shape benchmark's timetables (every class a lesson in almost every period) `fixed` places
+# XL in 2.5 s and XXL in 7 s, where `no_lp` alone took 11 s and found none in 25 s, and the
+# default worker, `quick_restart` and `quick_restart_no_lp` found none in 20 s; on the other
+# families both take under 1.5 s, `no_lp` sometimes ahead. Optimising the placement's
+# objective past the first one (3 s more) gave the same week on a high school, so the
+# first placement is taken: the full model optimises the week afterwards.
+SUBSOLVERS = ["fixed", "no_lp"]
 
 
 def place_exactly(built: Built, greedy: Held, deadline: Deadline | None = None) -> Held | None:
@@ -43,7 +46,7 @@ def place_exactly(built: Built, greedy: Held, deadline: Deadline | None = None) 
     y: dict[tuple[str, str], cp_model.IntVar] = {}
     for a in inst.activities:
         qualified = inst.qualified(a)
-        named = [inst.school.teacher_by_id.get(t) for t in _whole_teachers(inst, a)]
+        named = [inst.school.teacher_by_id.get(t) for t in inst.named_teachers(a)]
         for s in inst.allowed(a):
             if any(t is None or not t.opt_in or s in t.unavailable for t in named):
                 continue  # a teacher who must lead every session is not there
@@ -86,11 +89,11 @@ def place_exactly(built: Built, greedy: Held, deadline: Deadline | None = None) 
     for var in kept:
         m.AddHint(var, 1)
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = len(SUBSOLVERS)
     solver.parameters.cp_model_probing_level = 0
     limit = PLACEMENT_SECONDS if deadline is None else min(PLACEMENT_SECONDS, deadline.left())
     solver.parameters.max_time_in_seconds = max(0.05, limit)
-    solver.parameters.stop_after_first_solution = FIRST_ONLY
+    solver.parameters.stop_after_first_solution = True
     solver.parameters.subsolvers.extend(SUBSOLVERS)
     if solver.Solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -116,17 +119,6 @@ def _locks(m, y, inst, a, slots: list[str]) -> None:
             m.Add(sum(before) == lk.session - 1)
 
 
-def _whole_teachers(inst, a) -> set[str]:
-    """Teachers who must lead every session of `a`: its fixed teacher, a lock's teacher."""
-    named = {a.fixed_teacher} if a.fixed_teacher else set()
-    named |= {
-        lk.teacher_id
-        for lk in inst.locks_for(a.activity_id)
-        if lk.teacher_id and lk.session is None
-    }
-    return named
-
-
 def kth_session(m, y, aid: str, slots: list[str], k: int, order: dict[str, int]) -> dict:
     """Literals "the k-th session of `aid` (time order) is at slot s", exactly one true:
     the placement's twin of `scheduler.model.kth_session`."""
@@ -148,7 +140,7 @@ def _named_sessions(m, y, inst, by_activity) -> dict[str, list[tuple[str, object
     order = {s: i for i, s in enumerate(inst.slots)}
     for a in inst.activities:
         aid, slots = a.activity_id, by_activity[a.activity_id]
-        whole = _whole_teachers(inst, a)
+        whole = inst.named_teachers(a)
         for t in whole:
             out[t] += [(s, y[aid, s]) for s in slots]
         for lk in inst.locks_for(aid):
@@ -185,10 +177,19 @@ def _staffing(m, y, built: Built, by_slot) -> None:
         if not here:
             continue
         demand = inst.basic_demand(s)
-        m.Add(demand + sum(staff[aid] * y[aid, s] for aid in here) <= len(free_at[s]))
+        m.Add(demand + _weighted(y, s, here, staff) <= len(free_at[s]))
+        narrow: dict[str, list[str]] = defaultdict(list)  # teacher -> clubs of small sets
+        for aid in here:
+            if len(qualified[aid]) <= NARROW:
+                for tid in qualified[aid]:
+                    narrow[tid].append(aid)
         for q in {qualified[aid] for aid in here}:
-            inside = [aid for aid in here if qualified[aid] <= q]
-            m.Add(sum(staff[aid] * y[aid, s] for aid in inside) <= len(q & free_at[s]))
+            if len(q) <= NARROW:  # a club inside q shares a teacher with it
+                near = {aid for tid in q for aid in narrow[tid]}
+                inside = [aid for aid in here if aid in near and qualified[aid] <= q]
+            else:
+                inside = [aid for aid in here if qualified[aid] <= q]
+            m.Add(_weighted(y, s, inside, staff) <= len(q & free_at[s]))
     for d in inst.days:
         day_slots = [s for s in inst.slots if inst.day(s) == d]
         supply = sum(
@@ -207,16 +208,24 @@ def _staffing(m, y, built: Built, by_slot) -> None:
         t = teacher.get(tid)
         if t is None:
             continue
-        for s in inst.slots:
-            here = list({id(lit): lit for slot, lit in demanded if slot == s}.values())
+        at: dict[str, dict[int, object]] = defaultdict(dict)  # slot -> distinct literals
+        on: dict[int, list] = defaultdict(list)  # day -> literals
+        for slot, lit in demanded:
+            at[slot][id(lit)] = lit
+            on[inst.day(slot)].append(lit)
+        for here in at.values():
             if len(here) > 1:
-                m.AddAtMostOne(here)
-        for d in inst.days:
-            today = [lit for slot, lit in demanded if inst.day(slot) == d]
+                m.AddAtMostOne(here.values())
+        for today in on.values():
             if len(today) > t.max_per_day:
-                m.Add(sum(today) <= t.max_per_day)
+                m.Add(cp_model.LinearExpr.Sum(today) <= t.max_per_day)
         if len(demanded) > t.max_per_week:
-            m.Add(sum(lit for _s, lit in demanded) <= t.max_per_week)
+            m.Add(cp_model.LinearExpr.Sum([lit for _s, lit in demanded]) <= t.max_per_week)
+
+
+def _weighted(y, s: str, aids: list[str], staff: dict[str, int]) -> cp_model.LinearExprT:
+    """Teachers the clubs `aids` need at slot s."""
+    return cp_model.LinearExpr.WeightedSum([y[aid, s] for aid in aids], [staff[a] for a in aids])
 
 
 def _rooms(m, y, built: Built, by_slot, by_activity) -> None:

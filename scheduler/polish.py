@@ -56,10 +56,11 @@ class Polisher:
         }  # sessions cost `external` unless fixed on them
         self.fixed = fixed
         self.cands: dict[Key, list[str]] = defaultdict(list)
-        for t, s in built.z:
-            self.cands[BASIC, s].append(t)
-        for t, aid, s in built.v:
-            self.cands[aid, s].append(t)
+        for s in inst.slots:
+            self.cands[BASIC, s] = built.candidates(BASIC, s)
+            for a in inst.activities:
+                if (a.activity_id, s) in built.x:
+                    self.cands[a.activity_id, s] = built.candidates(a.activity_id, s)
         self.group: dict[str, str] = {}
         self.own: dict[str, set[str]] = {}  # head -> basic slots of their class
         heads_at: Counter = Counter()
@@ -436,9 +437,7 @@ class Polisher:
         return [t for t in sorted(only) if self._has_var(t, aid, s)]
 
     def _has_var(self, t: str, aid: str, s: str) -> bool:
-        if aid == BASIC:
-            return (t, s) in self.built.z
-        return (t, aid, s) in self.built.v
+        return self.built.duty_var(t, aid, s) is not None
 
     def run(self, passes: int, swaps: bool = True, focus: set[str] | None = None) -> int:
         """Improve until no move helps or `passes` sweeps are done; returns the gain.

@@ -113,7 +113,7 @@ def _keep_literals(built, p: Placed, hint: dict) -> list:
     out.append(x)
     hint[x] = 1
     for tid in p.teacher_ids:
-        var = built.v.get((tid, p.activity_id, p.slot_id))
+        var = built.duty_var(tid, p.activity_id, p.slot_id)
         if var is not None:
             out.append(var)
             hint[var] = 1

@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from ortools.sat.python import cp_model
 
 from domain.schedule import Placed, Schedule, Unstaffed
-from domain.school import School, canonical
+from domain.school import School, basic_activity_id, canonical
 from scheduler.clock import Deadline
 from scheduler.instance import Instance
-from scheduler.model import Built, build
+from scheduler.model import Built, build, set_hint
 from scheduler.rooms import match_rooms
 from scheduler.warmstart import Start, complete, solution_values, warm_start
 from scheduler.weights import Weights
@@ -163,9 +163,7 @@ def run_solver(
     params.cp_model_probing_level = 0
     if options.workers == 1:
         params.interleave_search = False  # one worker is deterministic for a given seed
-    built.model.ClearHints()
-    for var, value in (hint or {}).items():
-        built.model.AddHint(var, value)
+    set_hint(built.model, hint or {})
     watcher = _Watcher(options, started)
     if options.progress:
         solver.best_bound_callback = lambda bound: options.progress(
@@ -197,9 +195,7 @@ def first_schedule(built: Built, options: SolveOptions, hint: dict, deadline: De
     params.stop_after_first_solution = True
     params.cp_model_probing_level = 0
     params.log_search_progress = options.log
-    built.model.ClearHints()
-    for var, value in hint.items():
-        built.model.AddHint(var, value)
+    set_hint(built.model, hint or {})
     if options.stop is not None:
         _stop_when_set(solver, options.stop)
     status = solver.Solve(built.model)
@@ -253,8 +249,8 @@ def _start(built: Built, options: SolveOptions, hint: dict | None, deadline: Dea
         solution = complete(built, hint_vars, deadline)
         return Start(solution_values(built, solution) if solution else hint_vars, solution)
     if options.warm_start:
-        # The local search may use at most half the time left: the search needs the rest.
-        return warm_start(built, deadline=deadline.share(0.5))
+        # Asked for the first valid week only: no local search after it either.
+        return warm_start(built, effort=0 if options.first_solution else 1, deadline=deadline)
     return Start({})
 
 
@@ -268,7 +264,9 @@ def search(
 ):
     """Run the searches from `start`; returns (report, the answer to read the schedule
     from, or None). Without a valid starting week a feasibility search looks for one first."""
-    first_at = warm if start.solution is not None else None
+    first_at = None
+    if start.solution is not None:
+        first_at = warm if start.found_at is None else start.found_at - started
     if start.solution is not None and options.first_solution:
         report = _report_of_start(built, start, options, None, warm, first_at)
         return report, start.solution
@@ -380,18 +378,24 @@ def extract(
     school = inst.school
     placed: list[Placed] = []
     unstaffed: list[Unstaffed] = []
+    basic, pooled = assign_duty(built, solver, previous)
     for a in inst.activities:
         held = [s for s in inst.allowed(a) if solver.Value(built.x[a.activity_id, s])]
         for index in range(len(held) + 1, a.sessions_per_week + 1):  # partial plans only
             unstaffed.append(Unstaffed(a.activity_id, index, a.kind, None, None, a.staff))
         for index, s in enumerate(held, 1):
-            teachers = tuple(
-                sorted(
-                    t for t, var in built.activity_teachers(a.activity_id, s) if solver.Value(var)
+            if a.activity_id in built.pooled:
+                teachers = pooled[a.activity_id, s]
+            else:
+                teachers = tuple(
+                    sorted(
+                        t
+                        for t, var in built.activity_teachers(a.activity_id, s)
+                        if solver.Value(var)
+                    )
                 )
-            )
             placed.append(_placed(school, a.activity_id, index, a.kind, s, "", teachers))
-    for bs, teachers in assign_basic_teachers(built, solver, previous).items():
+    for bs, teachers in basic.items():
         if len(teachers) < bs.need:
             day = school.slot_by_id[bs.slot_id].day
             unstaffed.append(
@@ -417,66 +421,117 @@ def _placed(school, activity_id, index, kind, slot_id, room_id, teachers) -> Pla
     )
 
 
-def assign_basic_teachers(built: Built, solver: cp_model.CpSolver, previous: dict) -> dict:
-    """Who takes which class at each slot: locked teachers, then homerooms, then the rest."""
+def assign_duty(built: Built, solver: cp_model.CpSolver, previous: dict) -> tuple[dict, dict]:
+    """Who takes which session of the duty pool at each slot: basic care (BasicSession ->
+    teachers) and pooled activities ((activity_id, slot_id) -> teachers)."""
     inst = built.inst
-    out = {}
+    basic: dict = {}
+    pooled: dict = {}
     for s in inst.slots:
         sessions = inst.basic_by_slot[s]
-        if sessions:
-            on_duty = sorted(t for (t, ss), var in built.z.items() if ss == s and solver.Value(var))
-            out.update(split_duty(inst, s, sessions, on_duty, previous))
-    return out
+        clubs = [
+            (a.activity_id, a.staff)
+            for a in inst.activities
+            if a.activity_id in built.pooled
+            and (a.activity_id, s) in built.x
+            and solver.Value(built.x[a.activity_id, s])
+        ]
+        if sessions or clubs:
+            on_duty = sorted(t for t in built.candidates("", s) if solver.Value(built.z[t, s]))
+            locked = {aid: _locked_teachers(built, solver, aid, s) for aid, _staff in clubs}
+            split = split_duty(inst, s, sessions, on_duty, previous, clubs, locked)
+            basic.update({bs: split[bs.activity_id] for bs in sessions})
+            pooled.update({(aid, s): split[aid] for aid, _staff in clubs})
+    return basic, pooled
 
 
-def split_duty(inst, slot_id: str, sessions: list, on_duty: list[str], previous: dict) -> dict:
-    """Share the teachers on basic duty at one slot among that slot's classes.
+def _locked_teachers(built: Built, solver: cp_model.CpSolver, aid: str, s: str) -> list[str]:
+    """Teachers a lock puts on the session of `aid` held at slot s (its index in time order
+    is the number of its sessions up to s)."""
+    inst = built.inst
+    held = [
+        p for p in inst.allowed(inst.school.activity_by_id[aid]) if solver.Value(built.x[aid, p])
+    ]
+    index = held.index(s) + 1
+    return [
+        lk.teacher_id
+        for lk in inst.locks_for(aid)
+        if lk.teacher_id and (lk.session is None or lk.session == index)
+    ]
 
-    Any split is valid (basic care needs no skill and every class has the same length);
-    this one honours locks first, then keeps earlier pairings, then puts homeroom
-    teachers with their own class.
+
+def split_duty(
+    inst,
+    slot_id: str,
+    sessions: list,
+    on_duty: list[str],
+    previous: dict,
+    clubs: list[tuple[str, int]] = (),
+    locked: dict[str, list[str]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Share the teachers on duty at one slot among that slot's basic sessions and pooled
+    clubs (activity_id, staff); returns activity_id ("basic:<group>" or the club's) ->
+    teachers.
+
+    Any split that honours the locks is valid (neither basic care nor a pooled club needs
+    a skill or has a fixed teacher; `locked`: club -> teachers its locks name for this
+    session); this one honours locks first, then keeps earlier pairings, then puts homeroom
+    teachers with their own class (as the model's homeroom term counts them).
     """
     free = list(on_duty)
-    need = {bs.group_id: bs.need for bs in sessions}
-    chosen: dict[str, list[str]] = {gid: [] for gid in need}
+    need = {bs.activity_id: bs.need for bs in sessions} | dict(clubs)
+    chosen: dict[str, list[str]] = {key: [] for key in need}
 
-    def take(gid: str, tid: str) -> None:
-        if tid in free and len(chosen[gid]) < need[gid]:
+    def take(key: str, tid: str) -> None:
+        if tid in free and len(chosen[key]) < need[key]:
             free.remove(tid)
-            chosen[gid].append(tid)
+            chosen[key].append(tid)
 
+    def keep_earlier(keys: list[str]) -> None:
+        for key in keys:
+            earlier = previous.get((key, slot_id))
+            for tid in earlier.teacher_ids if earlier else ():
+                take(key, tid)
+
+    def fill(keys: list[str]) -> None:
+        for key in keys:
+            while len(chosen[key]) < need[key] and free:
+                take(key, free[0])
+
+    basic = [bs.activity_id for bs in sessions]
+    club_ids = [aid for aid, _staff in clubs]
     locks = inst.basic_locks()
     for bs in sessions:
         for lk in locks.get((bs.group_id, slot_id), []):
             if lk.teacher_id:
-                take(bs.group_id, lk.teacher_id)
-    for bs in sessions:
-        earlier = previous.get((bs.activity_id, slot_id))
-        for tid in earlier.teacher_ids if earlier else ():
-            take(bs.group_id, tid)
+                take(bs.activity_id, lk.teacher_id)
+    for aid, tids in (locked or {}).items():
+        for tid in tids:
+            take(aid, tid)
+    keep_earlier(basic)
     for t in inst.teachers:
-        if t.homeroom in chosen:
-            take(t.homeroom, t.teacher_id)
-    for bs in sessions:
-        while len(chosen[bs.group_id]) < bs.need and free:
-            take(bs.group_id, free[0])
+        if t.homeroom is not None and basic_activity_id(t.homeroom) in chosen:
+            take(basic_activity_id(t.homeroom), t.teacher_id)
+    keep_earlier(club_ids)
+    fill(basic)
+    fill(club_ids)
     _complete_what_can_be(sessions, chosen)
-    return {bs: tuple(sorted(chosen[bs.group_id])) for bs in sessions}
+    return {key: tuple(sorted(ts)) for key, ts in chosen.items()}
 
 
 def _complete_what_can_be(sessions: list, chosen: dict[str, list[str]]) -> None:
     """Partial plans: a half-staffed class is not a held session, so move teachers from the
     most understaffed classes to complete as many classes as possible."""
-    short = [bs for bs in sessions if len(chosen[bs.group_id]) < bs.need]
+    short = [bs for bs in sessions if len(chosen[bs.activity_id]) < bs.need]
     if len(short) < 2:
         return
-    short.sort(key=lambda bs: (bs.need - len(chosen[bs.group_id]), bs.group_id))
-    pool = [tid for bs in short for tid in chosen[bs.group_id]]
+    short.sort(key=lambda bs: (bs.need - len(chosen[bs.activity_id]), bs.group_id))
+    pool = [tid for bs in short for tid in chosen[bs.activity_id]]
     for bs in short:
-        chosen[bs.group_id] = []
+        chosen[bs.activity_id] = []
     for bs in short:
         if len(pool) >= bs.need:
-            chosen[bs.group_id], pool = pool[: bs.need], pool[bs.need :]
+            chosen[bs.activity_id], pool = pool[: bs.need], pool[bs.need :]
 
 
 def assign_rooms(built: Built, solver: cp_model.CpSolver, previous: dict) -> dict | None:

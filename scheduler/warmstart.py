@@ -21,6 +21,7 @@ hint never changes which schedules are valid, only where the search starts.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -30,13 +31,15 @@ from ortools.sat.python import cp_model
 
 from domain.school import Activity
 from scheduler.clock import Deadline
-from scheduler.model import Built, fair_shares, fairness_set, interchangeable
+from scheduler.model import Built, fair_shares, fairness_set, interchangeable, set_hint
 from scheduler.placement import basic_rooms, club_rooms, place_exactly, rooms_of
 from scheduler.polish import polish
 
 BASIC = ""  # the activity key of basic duty in a (activity, slot) session key
 SCALE = 10  # min-cost flow costs are integers: tenths of a minute
 PINNED = -(10**7)  # cost of an assignment a fixed teacher or a lock demands
+POLISH_SHARE = 0.5  # of the time left once a valid week is in hand
+COMPLETE_SHARE = 0.5  # of the time left, for completing a hinted week
 
 
 @dataclass
@@ -53,53 +56,107 @@ class Start:
 
     `solution` is the one-worker CP-SAT solve that completed the hint (every variable's
     value, read with `solution.Value`): a schedule that obeys every rule, so the solve has
-    an answer from this moment on, whatever the search then does with its time."""
+    an answer from this moment on, whatever the search then does with its time.
+    `found_at` is when the first valid week was in hand (`time.perf_counter()`): the local
+    search only improves it afterwards."""
 
     hint: dict[cp_model.IntVar, int]
     solution: cp_model.CpSolver | None = None
+    found_at: float | None = None
 
 
 def warm_start(built: Built, effort: int = 1, deadline: Deadline | None = None) -> Start:
     """The starting week for `built`; the local search stops early at `deadline`.
     `effort` 0 skips the local search.
 
-    The greedy placement first; when its week breaks a rule (it got stuck with sessions
-    left over, or missed a lock), the exact placement model (`scheduler/placement.py`)
-    places every club from it and the week is staffed again."""
+    First a valid week, as fast as possible: the greedy placement staffed by the min-cost
+    flow; when that week breaks a rule (the placement got stuck with sessions left over, or
+    missed a lock), the exact placement model (`scheduler/placement.py`) places every club
+    and the week is staffed again. Only a valid week is then polished by the local search:
+    polishing a week that breaks a rule is wasted time (a high school's locked week: 40 s
+    of local search before the exact placement was even tried)."""
     placement = place_clubs(built)
-    start = _staffed(built, placement, effort, deadline)
-    if start.solution is not None or (deadline is not None and deadline.passed()):
+    start, week = _flow_week(built, placement, deadline)
+    if start.solution is None and not (deadline is not None and deadline.passed()):
+        exact = place_exactly(built, placement.held, deadline)
+        rooms = rooms_of(built, exact) if exact is not None else None
+        if exact is not None and rooms is not None:
+            placement = Placement.of(built, exact, rooms)
+            second, week = _flow_week(built, placement, deadline)
+            start = second if second.solution is not None else start
+    if start.solution is None or effort <= 0:
         return start
-    exact = place_exactly(built, placement.held, deadline)
-    rooms = rooms_of(built, exact) if exact is not None else None
-    if exact is None or rooms is None:
-        return start
-    second = _staffed(built, Placement.of(built, exact, rooms), effort, deadline)
-    return second if second.solution is not None else start
+    return _polished(built, placement, week, start, effort, deadline)
 
 
-def _staffed(built: Built, placement: Placement, effort: int, deadline: Deadline | None) -> Start:
-    """Staff a placement (min-cost flow, then the local search) and complete it. Should the
-    polished week fail the rules where the flow's week does not, the flow's week is taken:
-    the local search may only ever improve a valid week."""
-    week = Week(held=placement.held)
-    week.staff = staff_sessions(built, week.held)
-    weeks = [week]
-    if effort > 0:
-        plain = Week(
-            {a: list(v) for a, v in week.held.items()}, {k: list(v) for k, v in week.staff.items()}
-        )
-        pinned = pinned_pairs(built, week.held)
-        polish(built, week.staff, pinned, placement, passes=8 * effort, deadline=deadline)
-        weeks.append(plain)
-    hints = []
-    for w in weeks:
-        order_twins(built, w.staff)
-        hints.append(to_hint(built, w))
-        solution = complete(built, hints[-1], deadline)
-        if solution is not None:
-            return Start(solution_values(built, solution), solution)
-    return Start(hints[0])
+def _flow_week(built: Built, placement: Placement, deadline: Deadline | None):
+    """The placement staffed by the min-cost flow, completed: (Start, the week)."""
+    week = Week(held=placement.held, staff=staff_sessions(built, placement.held))
+    if built.partial:
+        _drop_short_clubs(built, placement, week)
+    hint = to_hint(built, _twins_ordered(built, week))
+    if not (built.partial or _whole(built, week)):
+        return Start(hint), week  # sessions left out or short of teachers: not a week yet
+    solution = complete(built, hint, deadline)
+    if solution is None:
+        return Start(hint), week
+    return Start(solution_values(built, solution), solution, time.perf_counter()), week
+
+
+def _drop_short_clubs(built: Built, placement: Placement, week: Week) -> None:
+    """Partial plans: a club session the flow could not fully staff is not held (it goes
+    to the unstaffed list), so the week stays a valid partial plan; basic care short of
+    teachers is counted by the model's own shortage variables. (`week.held` is
+    `placement.held`: the placement gives the room back.)"""
+    for a in built.inst.activities:
+        aid = a.activity_id
+        for s in list(placement.held.get(aid, [])):
+            if len(week.staff.get((aid, s), ())) < a.staff:
+                placement.remove(aid, s)
+                week.staff.pop((aid, s), None)
+
+
+def _whole(built: Built, week: Week) -> bool:
+    """Every session placed and every job fully staffed (the other rules are left to
+    `complete`, which knows them all)."""
+    inst = built.inst
+    for a in inst.activities:
+        slots = week.held.get(a.activity_id, [])
+        if len(slots) != a.sessions_per_week:
+            return False
+        if any(len(week.staff.get((a.activity_id, s), ())) != a.staff for s in slots):
+            return False
+    return all(
+        len(week.staff.get((BASIC, s), ())) == inst.basic_demand(s) for s in inst.basic_slots
+    )
+
+
+def _polished(
+    built: Built,
+    placement: Placement,
+    week: Week,
+    start: Start,
+    effort: int,
+    deadline: Deadline | None,
+) -> Start:
+    """The valid `week` improved by the local search, or `start` itself when the polished
+    week is no better or fails the rules: the local search may only improve a valid week."""
+    pinned = pinned_pairs(built, week.held)
+    # The local search may use at most a share of the time left: the search needs the rest.
+    polish_by = None if deadline is None else deadline.share(POLISH_SHARE)
+    polish(built, week.staff, pinned, placement, passes=8 * effort, deadline=polish_by)
+    hint = to_hint(built, _twins_ordered(built, week))
+    solution = complete(built, hint, deadline)
+    if solution is None or solution.ObjectiveValue() >= start.solution.ObjectiveValue():
+        return start
+    return Start(solution_values(built, solution), solution, start.found_at)
+
+
+def _twins_ordered(built: Built, week: Week) -> Week:
+    """A copy of `week` with interchangeable teachers relabelled (`order_twins`)."""
+    staff = {key: list(ts) for key, ts in week.staff.items()}
+    order_twins(built, staff)
+    return Week({aid: list(slots) for aid, slots in week.held.items()}, staff)
 
 
 def greedy_hint(built: Built, effort: int = 1) -> dict[cp_model.IntVar, int]:
@@ -120,13 +177,15 @@ def complete(
     solve takes a fraction of a second even on the largest benchmark school.
     """
     model = built.model.Clone()  # same variable indices: the answer reads `built`'s vars
-    for var, value in hint.items():
-        model.AddHint(model.GetIntVarFromProtoIndex(var.Index()), value)
+    set_hint(model, hint)
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.cp_model_probing_level = 0
-    solver.parameters.max_time_in_seconds = 10.0 if deadline is None else max(0.1, deadline.left())
+    # At most half the time left (propagation alone: it needs a fraction of a second on
+    # the largest schools), so that the steps after it keep their share.
+    limit = 10.0 if deadline is None else deadline.left() * COMPLETE_SHARE
+    solver.parameters.max_time_in_seconds = max(0.1, limit)
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver
@@ -134,10 +193,7 @@ def complete(
 
 def solution_values(built: Built, solver: cp_model.CpSolver) -> dict[cp_model.IntVar, int]:
     """Every variable of `built` at its value in a solver's answer (a complete hint)."""
-    return {
-        built.model.GetIntVarFromProtoIndex(i): solver.Value(built.model.GetIntVarFromProtoIndex(i))
-        for i in range(len(built.model.Proto().variables))
-    }
+    return dict(zip(built.variables(), solver.ResponseProto().solution, strict=True))
 
 
 # --- 1. Club placement --------------------------------------------------------------------
@@ -238,12 +294,30 @@ def place_clubs(built: Built) -> Placement:
         inst.activities,
         key=lambda a: (len(inst.qualified(a)) * len(inst.allowed(a)), a.activity_id),
     )
+
+    def claim(a: Activity, s: str, key: frozenset) -> None:
+        placement.add(a.activity_id, s)
+        demand[s] += a.staff
+        day_demand[inst.day(s)] += a.staff
+        skill_use[key, s] += a.staff
+
+    def skill_key(a: Activity) -> frozenset:
+        return frozenset(t.teacher_id for t in inst.qualified(a))
+
+    # Locked slots first, every club's: a lock is not a preference, and a club placed
+    # earlier must not take the slot a later club is locked to.
+    for a in order:
+        allowed = set(inst.allowed(a))  # a lock outside them cannot hold: left to the model
+        for s in sorted(_locked_slots(built, a) & allowed, key=inst.slots.index):
+            room = len(placement.held[a.activity_id]) < a.sessions_per_week
+            if room and placement.fits(a.activity_id, s) is not None:
+                claim(a, s, skill_key(a))
     for a in order:
         aid = a.activity_id
         qualified = inst.qualified(a)
-        key = frozenset(t.teacher_id for t in qualified)
+        key = skill_key(a)
         locked = _locked_slots(built, a)
-        for _ in range(a.sessions_per_week):
+        for _ in range(a.sessions_per_week - len(placement.held[aid])):
             best, best_cost = None, None
             for s in inst.allowed(a):
                 if placement.fits(aid, s) is None:
@@ -265,10 +339,7 @@ def place_clubs(built: Built) -> Placement:
                     best, best_cost = s, cost
             if best is None:
                 break  # no room or day left: the hint leaves this session out
-            placement.add(aid, best)
-            demand[best] += a.staff
-            day_demand[inst.day(best)] += a.staff
-            skill_use[key, best] += a.staff
+            claim(a, best, key)
     return placement
 
 
@@ -314,7 +385,7 @@ def pinned_pairs(built: Built, held: dict[str, list[str]]) -> set[tuple[str, str
                 out.update((lk.teacher_id, aid, s) for s in slots)
             elif lk.session <= len(slots):
                 out.add((lk.teacher_id, aid, slots[lk.session - 1]))
-    out = {(t, aid, s) for t, aid, s in out if (t, aid, s) in built.v}
+    out = {(t, aid, s) for t, aid, s in out if built.duty_var(t, aid, s) is not None}
     for (_gid, s), locks in inst.basic_locks().items():
         for lk in locks:
             if lk.teacher_id is not None and (lk.teacher_id, s) in built.z:
@@ -340,13 +411,7 @@ def staff_sessions(built: Built, held: dict[str, list[str]]) -> dict[tuple[str, 
     for aid, slots in held.items():
         staff = inst.school.activity_by_id[aid].staff
         jobs += [(aid, s, staff) for s in slots]
-    cands: dict[tuple[str, str], list[str]] = {(aid, s): [] for aid, s, _n in jobs}
-    for t, s in built.z:
-        if (BASIC, s) in cands:
-            cands[BASIC, s].append(t)
-    for t, aid, s in built.v:
-        if (aid, s) in cands:
-            cands[aid, s].append(t)
+    cands = {(aid, s): built.candidates(aid, s) for aid, s, _n in jobs}
 
     nodes: dict[tuple, int] = {}
 
@@ -441,7 +506,7 @@ def to_hint(built: Built, week: Week) -> dict[cp_model.IntVar, int]:
             hint[built.x[aid, s]] = 1
     for (aid, s), ts in week.staff.items():
         for t in ts:
-            var = built.z.get((t, s)) if aid == BASIC else built.v.get((t, aid, s))
+            var = built.duty_var(t, aid, s)
             if var is not None:
                 hint[var] = 1
     for var in [*built.x.values(), *built.v.values(), *built.z.values()]:

@@ -107,14 +107,27 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
 HEADER = "学生编号,班级编号,活动编号,志愿顺序,优先\n"
 
 
-def test_an_upload_with_bad_rows_shows_located_errors_and_stores_nothing(db_url: str) -> None:
+# (language, words of the error, problem table's columns: sheet, row, column, value, message)
+LANGS = [
+    ("zh", "2 个错误", ("工作表", "行", "列", "值", "说明"), "不在活动表中"),
+    ("en", "2 error(s)", ("Sheet", "Row", "Column", "Value", "Message"), "not in the activities"),
+]
+
+
+@pytest.mark.parametrize(("lang", "count", "columns", "unknown"), LANGS)
+def test_an_upload_with_bad_rows_shows_located_errors_and_stores_nothing(
+    db_url: str, lang: str, count: str, columns: tuple[str, ...], unknown: str
+) -> None:
     rows = "S1,F01,A01,1,\nS1,F01,X9,2,\nS2,F01,A02,1,是\nS2,F02,A03,2,\n"
-    at = upload(page(), "志愿.csv", (HEADER + rows).encode("utf-8-sig"))
-    assert any("2 个错误" in s for s in texts(at.error))
-    problems = next(d.value for d in at.dataframe if "工作表" in d.value.columns)
-    located = {(r["工作表"], r["行"], r["列"], r["值"]) for r in problems.to_dict("records")}
+    at = upload(page(lang), "志愿.csv", (HEADER + rows).encode("utf-8-sig"))
+    assert any(count in s for s in texts(at.error))
+    problems = next(d.value for d in at.dataframe if columns[0] in d.value.columns)
+    sheet, row, column, value, message = columns
+    records = problems.to_dict("records")
+    located = {(r[sheet], r[row], r[column], r[value]) for r in records}
     assert ("志愿.csv", "3", "活动编号", "X9") in located  # an unknown club, line 3
     assert ("志愿.csv", "5", "班级编号", "F02") in located  # S2 in two classes, line 5
+    assert any(unknown in r[message] for r in records)
     assert at.button(key="allocate").disabled
     with session_scope(make_engine(db_url)) as session:
         assert len(school_versions(session, SCHOOL)) == 1

@@ -211,3 +211,24 @@ def test_migration_0004_downgrades_and_upgrades_again(engine: Engine) -> None:
         loaded = load_school(session, OWN)
         assert loaded.info.max_clubs_per_student == 1 and loaded.choices == ()
         assert save_allocation(session, allocate(choice_school()), head_id(engine), "h", {})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_workbook_store_export_keeps_the_additions(store_url: str, tmp_path, lang: str) -> None:
+    """Workbook -> import -> export -> read: choices, grade bounds and K all come back (the
+    hypothesis round trip in test_store_roundtrip.py draws them too)."""
+    from openpyxl import load_workbook
+
+    from store.importer import export_school, import_paths
+    from workbook.reader import read_school
+    from workbook.writer import write_xlsx
+
+    engine = make_engine(store_url)
+    init_db(engine)
+    source = write_xlsx(choice_school(), tmp_path / "in.xlsx", lang=lang)
+    assert import_paths(engine, [source], workers=1).ok
+    with session_scope(engine) as session:
+        exported = export_school(session, OWN, tmp_path / "out.xlsx", lang=lang)
+    assert read_school(exported).school == choice_school()
+    sheet = load_workbook(exported)["选课志愿" if lang == "zh" else "choices"]
+    assert sheet.max_row == 1 + len(choice_school().choices)

@@ -20,7 +20,8 @@ from domain.schedule import Schedule
 from domain.school import School
 from scheduler.greedy import greedy_schedule as greedy
 from scheduler.instance import Instance, RoomNeed
-from scheduler.model import _subset, fair_shares, fairness_set, hull_edges
+from scheduler.model import fair_shares, fairness_set, hull_edges
+from scheduler.rooms import hall_sets
 from scheduler.weights import Weights
 
 __all__ = ["build_mip", "greedy", "highs_solve", "score"]
@@ -218,12 +219,12 @@ def build_mip(school: School, weights: Weights | None = None) -> _Mip:
             if (a.activity_id, s) in x:
                 pooled.append((inst.room_need(a), [(x[a.activity_id, s], 1)]))
         needs = {n for n, _ in pooled} | {RoomNeed(None, n.seats) for n, _ in pooled}
-        for need in needs:
-            rooms = set(inst.rooms_for(need))
+        of = {n: frozenset(inst.rooms_for(n)) for n in needs}
+        for rooms in hall_sets(set(of.values())):  # the model's room sets
             coefs: list[tuple[int, float]] = []
             const = 0
             for n, c in pooled + [(None, c) for r, c in fixed if r in rooms]:
-                if n is not None and not _subset(n, need):
+                if n is not None and not of[n] <= rooms:
                     continue
                 if c:
                     coefs += c

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from domain.school import Activity, Teacher
 from scheduler.instance import Instance, RoomNeed
+from scheduler.rooms import hall_sets
 from scheduler.weights import Weights
 
 Label = tuple  # e.g. ("teacher_week", "T01"): which rule instance a constraint belongs to
@@ -449,12 +450,6 @@ def collect_room_uses(b: Built) -> None:
             b.room_uses.append(RoomUse(s, pooled, need=need, key=key))
 
 
-def _subset(inner: RoomNeed, outer: RoomNeed) -> bool:
-    """Every room that fits `inner` also fits `outer`."""
-    type_ok = outer.type is None or outer.type == inner.type
-    return type_ok and inner.seats >= outer.seats
-
-
 def rule_rooms(b: Built) -> None:
     """Rule 3: a room holds one session per slot; its type matches; it seats everyone."""
     inst = b.inst
@@ -473,13 +468,16 @@ def rule_rooms(b: Built) -> None:
 
 
 def _counted_rooms(b: Built, s: str, fixed: list[RoomUse], pooled: list[RoomUse]) -> None:
-    """Hall's condition per nested room set: sessions needing a subset <= rooms in it."""
+    """Hall's condition on the room sets (`rooms.hall_sets`): the sessions whose rooms all
+    lie in a set are no more than its rooms."""
+    inst = b.inst
     needs = {u.need for u in pooled} | {RoomNeed(None, u.need.seats) for u in pooled}
-    for need in sorted(needs, key=lambda n: (n.type or "", n.seats)):
-        rooms = set(b.inst.rooms_for(need))
-        demand = [u.active for u in pooled if _subset(u.need, need)]
+    of = {need: frozenset(inst.rooms_for(need)) for need in needs}
+    for rooms in hall_sets(set(of.values())):
+        demand = [u.active for u in pooled if of[u.need] <= rooms]
         demand += [u.active for u in fixed if u.room_id in rooms]
-        b.add(sum(demand) <= len(rooms), ("rooms", s))
+        if len(demand) > len(rooms):  # else it cannot be broken
+            b.add(sum(demand) <= len(rooms), ("rooms", s))
 
 
 def _explicit_rooms(b: Built, s: str, fixed: list[RoomUse], pooled: list[RoomUse]) -> None:

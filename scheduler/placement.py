@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.clock import Deadline
 from scheduler.model import Built
-from scheduler.rooms import match_rooms
+from scheduler.rooms import hall_sets, match_rooms
 
 Held = dict[str, list[str]]  # activity -> its slots in time order
 NARROW = 20  # qualified sets up to this size are indexed by member when counting
@@ -153,10 +153,16 @@ def _named_sessions(m, y, inst, by_activity) -> dict[str, list[tuple[str, object
                 if teacher is None or not teacher.opt_in or s in teacher.unavailable:
                     m.Add(ind == 0)
                 out[lk.teacher_id].append((s, ind))
-    for (_gid, s), locks in inst.basic_locks().items():
-        for lk in locks:
-            if lk.teacher_id:
-                out[lk.teacher_id].append((s, m.NewConstant(1)))
+    # One demand per teacher and basic session, however many lock rows name it (two rows
+    # may fix the same session's slot and room, each with its teacher cell filled).
+    basic = {
+        (lk.teacher_id, gid, s)
+        for (gid, s), locks in inst.basic_locks().items()
+        for lk in locks
+        if lk.teacher_id
+    }
+    for tid, _gid, s in sorted(basic):
+        out[tid].append((s, m.NewConstant(1)))
     return out
 
 
@@ -183,13 +189,17 @@ def _staffing(m, y, built: Built, by_slot) -> None:
             if len(qualified[aid]) <= NARROW:
                 for tid in qualified[aid]:
                     narrow[tid].append(aid)
-        for q in {qualified[aid] for aid in here}:
+        # Hall's condition on the qualified sets and their unions (`rooms.hall_sets`: the
+        # same closure as for rooms): clubs only the teachers of U can lead need no more
+        # teachers than U has free at the slot.
+        for q in hall_sets({qualified[aid] for aid in here}):
             if len(q) <= NARROW:  # a club inside q shares a teacher with it
                 near = {aid for tid in q for aid in narrow[tid]}
                 inside = [aid for aid in here if aid in near and qualified[aid] <= q]
             else:
                 inside = [aid for aid in here if qualified[aid] <= q]
-            m.Add(_weighted(y, s, inside, staff) <= len(q & free_at[s]))
+            if sum(staff[aid] for aid in inside) > len(q & free_at[s]):
+                m.Add(_weighted(y, s, inside, staff) <= len(q & free_at[s]))
     for d in inst.days:
         day_slots = [s for s in inst.slots if inst.day(s) == d]
         supply = sum(
@@ -200,6 +210,7 @@ def _staffing(m, y, built: Built, by_slot) -> None:
         load = [staff[aid] * y[aid, s] for s in day_slots for aid in by_slot.get(s, [])]
         if load:
             m.Add(demand + sum(load) <= supply)
+    _daily_by_skill(m, y, inst, qualified, staff)
     teacher = {t.teacher_id: t for t in inst.teachers}
     by_activity: dict[str, list[str]] = defaultdict(list)
     for aid, s in y:
@@ -228,6 +239,34 @@ def _weighted(y, s: str, aids: list[str], staff: dict[str, int]) -> cp_model.Lin
     return cp_model.LinearExpr.WeightedSum([y[aid, s] for aid in aids], [staff[a] for a in aids])
 
 
+def _daily_by_skill(m, y, inst, qualified: dict, staff: dict[str, int]) -> None:
+    """Each day, the clubs only the teachers of a qualified set can lead fit those
+    teachers' daily limits (a skill only one external instructor has, who comes once a
+    day: two of its sessions on one day cannot both be staffed)."""
+    everyone = frozenset(t.teacher_id for t in inst.teachers)
+    teacher = {t.teacher_id: t for t in inst.teachers}
+    member_of: dict[str, list[str]] = defaultdict(list)  # teacher -> clubs with a small set
+    for aid, q in qualified.items():
+        if q != everyone:
+            for tid in q:
+                member_of[tid].append(aid)
+    days = {d: [s for s in inst.slots if inst.day(s) == d] for d in inst.days}
+    for q in {q for q in qualified.values() if q and q != everyone}:
+        inside = sorted({aid for tid in q for aid in member_of[tid] if qualified[aid] <= q})
+        for day_slots in days.values():
+            supply = sum(
+                min(
+                    teacher[t].max_per_day,
+                    sum(1 for s in day_slots if s not in teacher[t].unavailable),
+                )
+                for t in q
+            )
+            here = [(aid, s) for aid in inside for s in day_slots if (aid, s) in y]
+            most = sum(staff[aid] for aid in {aid for aid, _s in here})  # one session a day
+            if most > supply:
+                m.Add(sum(staff[aid] * y[aid, s] for aid, s in here) <= supply)
+
+
 def _rooms(m, y, built: Built, by_slot, by_activity) -> None:
     """Hall's condition on each club's set of suitable rooms, at each slot, after the
     rooms basic care holds there (home rooms, locked rooms); a session locked to a room
@@ -252,10 +291,14 @@ def _rooms(m, y, built: Built, by_slot, by_activity) -> None:
             claims = [lit for r, lit in fixed[s] if r == room]
             m.Add(sum(claims) <= (0 if room in taken else 1))
         pooled = {aid: y[aid, s] - sum(locked_at[aid, s]) for aid in here}
-        for rooms in {sets[aid] for aid in here}:
+        # Basic care of a class without a home room takes any classroom large enough.
+        basic = [frozenset(inst.rooms_for(inst.basic_room_need(bs))) for bs in free_basic(built, s)]
+        for rooms in hall_sets({sets[aid] for aid in here} | set(basic)):
             inside = [pooled[aid] for aid in here if sets[aid] <= rooms]
             inside += [lit for r, lit in fixed[s] if r in rooms]
-            m.Add(sum(inside) <= len(rooms - taken))
+            need = sum(1 for b in basic if b <= rooms)
+            if len(inside) + need > len(rooms - taken):  # else it cannot be broken
+                m.Add(sum(inside) + need <= len(rooms - taken))
 
 
 def per_session_rooms(built: Built, a) -> dict[int, str]:
@@ -290,6 +333,16 @@ def basic_rooms(built: Built, s: str) -> set[str]:
     return out
 
 
+def free_basic(built: Built, s: str) -> list:
+    """Basic sessions at slot s without a fixed room (no home room, no room lock)."""
+    locks = built.inst.basic_locks()
+    return [
+        bs
+        for bs in built.inst.basic_by_slot[s]
+        if not bs.home_room and not any(lk.room_id for lk in locks.get((bs.group_id, s), []))
+    ]
+
+
 def rooms_of(built: Built, held: Held) -> dict[tuple[str, str], str] | None:
     """A room for every placed club session and every basic session without a fixed room
     (keyed "basic:<group>"), by matching; None if some slot's sessions cannot all get one."""
@@ -300,12 +353,6 @@ def rooms_of(built: Built, held: Held) -> dict[tuple[str, str], str] | None:
         if not here:
             continue
         taken = basic_rooms(built, s)
-        locks = inst.basic_locks()
-        free_basic = [
-            bs
-            for bs in inst.basic_by_slot[s]
-            if not bs.home_room and not any(lk.room_id for lk in locks.get((bs.group_id, s), []))
-        ]
         requests = []
         for aid in here:
             activity = inst.school.activity_by_id[aid]
@@ -316,7 +363,8 @@ def rooms_of(built: Built, held: Held) -> dict[tuple[str, str], str] | None:
             else:
                 requests.append((aid, club_rooms(built, activity)))
         requests += [
-            (f"basic:{bs.group_id}", inst.rooms_for(inst.basic_room_need(bs))) for bs in free_basic
+            (f"basic:{bs.group_id}", inst.rooms_for(inst.basic_room_need(bs)))
+            for bs in free_basic(built, s)
         ]
         match = match_rooms(requests, taken)
         if match is None:

@@ -27,3 +27,32 @@ def match_rooms(requests: list[tuple[str, list[str]]], taken: set[str]) -> dict[
         if not augment(aid, set()):
             return None
     return {aid: rid for rid, aid in owner.items()}
+
+
+HALL_SETS = 128  # at most: room sets are few (a type and a size), their unions fewer still
+
+
+def hall_sets(sets: set[frozenset[str]], limit: int = HALL_SETS) -> list[frozenset[str]]:
+    """The room sets on which to count sessions against rooms (Hall's condition).
+
+    A slot's sessions all get a room iff, for every union U of their sets, the sessions whose
+    set lies inside U are no more than |U|. Unions of disjoint sets add nothing (their counts
+    add up), so the sets closed under unions of intersecting pairs suffice: for sets nested
+    by size within a type that is the sets themselves, and where a type's rooms and the
+    largest rooms of any type cross (a lab needed by size, the two biggest rooms by any
+    club), it is their union too. Capped at `limit` sets; the count is then necessary, not
+    sufficient, and the rooms are still matched exactly afterwards.
+    """
+    family = {s for s in sets if s}
+    grown = True
+    while grown and len(family) < limit:
+        grown = False
+        for a in sorted(family, key=lambda s: (len(s), sorted(s))):
+            for b in sorted(family, key=lambda s: (len(s), sorted(s))):
+                union = a | b
+                if a & b and union not in family:
+                    family.add(union)
+                    grown = True
+                    if len(family) >= limit:
+                        return sorted(family, key=lambda s: (len(s), sorted(s)))
+    return sorted(family, key=lambda s: (len(s), sorted(s)))

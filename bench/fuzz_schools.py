@@ -247,6 +247,7 @@ def _grid(rng: random.Random, stage: str, feats: dict) -> list[Slot]:
                 kind = rng.choice(["basic", "extended", "any"])
             raw.append((d, t, t + length, kind))
             t += length + rng.choice([5, 10, 10, 15, 20])
+    last_end = {d: max(e for dd, _s, e, _k in raw if dd == d) for d in {r[0] for r in raw}}
     if stage == "high":  # early and evening self-study
         study_days = [d for d in days if d <= 5] or days
         early = rng.random() < 0.7
@@ -254,7 +255,7 @@ def _grid(rng: random.Random, stage: str, feats: dict) -> list[Slot]:
         for d in study_days:
             if early:
                 raw.append((d, 6 * 60 + 50, 7 * 60 + 30, "self_study"))
-            t = 19 * 60
+            t = max(19 * 60, last_end.get(d, 0) + 10)  # after the afternoon's last period
             for _ in range(evenings):
                 length = rng.choice([60, 70, 80, 90])
                 raw.append((d, t, t + length, rng.choice(["self_study"] * 4 + ["any"])))

@@ -19,6 +19,8 @@ from domain.school import canonical
 from scheduler.check import check, rows_of
 from scheduler.service import schedule_school
 from scheduler.solve import SolveOptions
+from workbook.reader import read_school
+from workbook.writer import write_xlsx
 
 SEEDS = [0, 1, 2, 3, 4, 5]
 
@@ -68,3 +70,14 @@ def test_same_school_in_every_process() -> None:
         assert done.returncode == 0, done.stderr
         digests.add(done.stdout.strip())
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize(("size", "seed"), [("S", 0), ("S", 3), ("M", 1), ("XL", 9)])
+def test_the_school_passes_the_workbook_door(size: str, seed: int, tmp_path: Path) -> None:
+    """Written as a workbook and read back, the school is valid and unchanged (XL seed 9 once
+    had evening self-study overlapping a long afternoon: a validation error, not a school)."""
+    school = build(size, seed).school
+    path = write_xlsx(school, tmp_path / f"{size}-{seed}.xlsx")
+    result = read_school(path)
+    assert result.problems.ok, [p.render() for p in result.problems.errors]
+    assert canonical(result.school) == canonical(school)

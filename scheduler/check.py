@@ -19,7 +19,7 @@ from domain.problems import Problems
 from domain.schedule import SCHEDULE_COLUMNS, Schedule
 from domain.school import School, minutes, parse_basic_activity_id
 from i18n import t
-from workbook.reader import decode_csv
+from workbook.load import decode_csv
 from workbook.safety import csv_unescape_dict
 
 

@@ -176,11 +176,14 @@ def run_solver(
 
 
 # The search for a first schedule when the warm start found no valid week (a lock or a rule
-# it cannot honour): `max_lp_sym` and `core` prove optimality well but are slow to find a
-# first schedule from nothing (a high school's self-study week with home-room locks: none in
-# 30 s), where one `quick_restart_no_lp` worker found one in 4-5 s, ahead of `no_lp` (8 s),
-# two workers of both (7 s), or CP-SAT's default 2, 4 or 8 workers (none in 30 s).
-FIRST_SUBSOLVERS = ["quick_restart_no_lp"]
+# it cannot honour). `max_lp_sym` and `core` prove optimality well but are slow to find a
+# first schedule from nothing. Measured with the exact placement switched off, so that the
+# hint is the greedy's broken week (random planted schools L 8, 11, 12 and XL 2, shapes
+# timetabling M and L, junior XL; 20 s): `fixed` (CP-SAT's fixed search, which follows the
+# hint and backtracks) with `no_lp` found all seven (0.7-13.7 s); `fixed` alone six, in
+# 0.6-5.7 s; `quick_restart_no_lp`, the worker used before, two (4.4 s, 19.4 s). With one
+# worker (deterministic runs) only `fixed` runs.
+FIRST_SUBSOLVERS = ["fixed", "no_lp"]
 FIRST_SHARE = 0.8  # of the time left: without a first schedule the proof search rarely finds one
 
 
@@ -190,8 +193,9 @@ def first_schedule(built: Built, options: SolveOptions, hint: dict, deadline: De
     params = solver.parameters
     params.max_time_in_seconds = max(0.1, deadline.left())
     params.random_seed = options.seed
-    params.num_workers = 1
-    params.subsolvers.extend(FIRST_SUBSOLVERS)
+    subsolvers = FIRST_SUBSOLVERS[: 1 if options.workers == 1 else len(FIRST_SUBSOLVERS)]
+    params.num_workers = len(subsolvers)
+    params.subsolvers.extend(subsolvers)
     params.stop_after_first_solution = True
     params.cp_model_probing_level = 0
     params.log_search_progress = options.log

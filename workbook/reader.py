@@ -30,9 +30,6 @@ from workbook.load import (
     xlsx_sheets,
     zip_csv_files,
 )
-
-# scheduler/check.py decodes a schedule CSV as the door does and imports it from here.
-from workbook.load import decode_csv as decode_csv
 from workbook.parse import Ctx, TablesResult, no_data, parse_raw_sheets, sheet_named
 from workbook.spec import Sheet
 from workbook.validate import build_school, validate_tables

@@ -37,9 +37,17 @@ PLACEMENT_SECONDS = 10.0  # at most; the deadline may leave less
 SUBSOLVERS = ["fixed", "no_lp"]
 
 
-def place_exactly(built: Built, greedy: Held, deadline: Deadline | None = None) -> Held | None:
+def place_exactly(
+    built: Built,
+    greedy: Held,
+    deadline: Deadline | None = None,
+    optimise: float = 0.0,
+) -> Held | None:
     """A placement of every club session that obeys the placement rules and the counting
-    conditions of staffing and rooms, close to `greedy`; None if none is found in time."""
+    conditions of staffing and rooms, close to `greedy`; None if none is found in time.
+
+    The first placement found is returned, unless `optimise` seconds are given: then the
+    search goes on that long for fewer sessions of one club on consecutive days."""
     inst = built.inst
     m = cp_model.CpModel()
     basic_at = {(b.group_id, b.slot_id) for b in inst.basic_sessions}
@@ -91,9 +99,10 @@ def place_exactly(built: Built, greedy: Held, deadline: Deadline | None = None) 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = len(SUBSOLVERS)
     solver.parameters.cp_model_probing_level = 0
-    limit = PLACEMENT_SECONDS if deadline is None else min(PLACEMENT_SECONDS, deadline.left())
+    limit = optimise or PLACEMENT_SECONDS
+    limit = limit if deadline is None else min(limit, deadline.left())
     solver.parameters.max_time_in_seconds = max(0.05, limit)
-    solver.parameters.stop_after_first_solution = True
+    solver.parameters.stop_after_first_solution = not optimise
     solver.parameters.subsolvers.extend(SUBSOLVERS)
     if solver.Solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -557,7 +557,7 @@ def term_fairness(b: Built) -> tuple[cp_model.LinearExprT, cp_model.LinearExprT]
         return 0, 0
     max_len = max(inst.length(s) for s in inst.slots)
     top = max(1, max(t.max_per_week for t in teachers)) * max_len
-    loads = {t.teacher_id: teacher_load(b, t) for t in teachers}
+    loads = {t.teacher_id: _load_var(b, t) for t in teachers}
     hi, lo = m.NewIntVar(0, top, "max_load"), m.NewIntVar(0, top, "min_load")
     for load in loads.values():
         m.Add(hi >= load)
@@ -581,12 +581,24 @@ def term_fairness(b: Built) -> tuple[cp_model.LinearExprT, cp_model.LinearExprT]
         # hull of the achievable (load, |load - share|) points is a much tighter bound.
         for (l1, d1), (l2, d2) in hull_edges(achievable_loads(b, t), shares[tid]):
             m.Add((l2 - l1) * dev >= (l2 - l1) * d1 + (d2 - d1) * (load - l1))
-        count_table(b, t, dev, shares[tid])
+        count_table(b, t, dev, shares[tid], load)
         devs.append(dev)
     return hi - lo, sum(devs)
 
 
-def count_table(b: Built, t: Teacher, dev: cp_model.IntVar, share: int) -> None:
+def _load_var(b: Built, t: Teacher) -> cp_model.IntVar:
+    """The teacher's minutes as one variable over the loads whole sessions can make: the
+    bounds, the hull cuts and the deviation then name it instead of repeating every
+    session variable (a school of 150 teachers: 360,000 terms)."""
+    domain = cp_model.Domain.FromValues(achievable_loads(b, t))
+    load = b.model.NewIntVarFromDomain(domain, f"load[{t.teacher_id}]")
+    b.model.Add(load == teacher_load(b, t))
+    return load
+
+
+def count_table(
+    b: Built, t: Teacher, dev: cp_model.IntVar, share: int, load: cp_model.IntVar
+) -> None:
     """Sessions per slot length as integers, tied to the deviation by a table."""
     m, inst = b.model, b.inst
     by_len: dict[int, list] = {}
@@ -598,6 +610,13 @@ def count_table(b: Built, t: Teacher, dev: cp_model.IntVar, share: int) -> None:
             slots_of_len[inst.length(s)] += 1
     lens = sorted(by_len)
     most = {L: min(t.max_per_week, slots_of_len[L]) for L in lens}
+    if _table_rows([most[L] for L in lens], t.max_per_week) > TABLE_ROWS:
+        # Many slot lengths: the table would have tens of thousands of rows a teacher, which
+        # CP-SAT expands into millions of literals (a school with six lengths: 3 s of
+        # presolve before any search). The load's achievable values (its domain) and
+        # |load - share| say most of it.
+        m.AddAbsEquality(dev, load - share)
+        return
     counts = []
     for length in lens:
         c = m.NewIntVar(0, most[length], f"n[{t.teacher_id},{length}]")
@@ -610,6 +629,17 @@ def count_table(b: Built, t: Teacher, dev: cp_model.IntVar, share: int) -> None:
             load = sum(L * n for L, n in zip(lens, combo, strict=True))
             rows.append([*combo, abs(load - share)])
     m.AddAllowedAssignments([*counts, dev], rows)
+
+
+TABLE_ROWS = 200  # at most, per teacher, for the count table (else load values + |.|)
+
+
+def _table_rows(most: list[int], cap: int) -> int:
+    """Rows of the count table: vectors n with 0 <= n_i <= most_i and sum(n) <= cap."""
+    ways = [1] + [0] * cap  # ways[k]: vectors so far summing to k
+    for m_i in most:
+        ways = [sum(ways[k - j] for j in range(min(m_i, k) + 1)) for k in range(cap + 1)]
+    return sum(ways)
 
 
 def achievable_loads(b: Built, t: Teacher) -> list[int]:

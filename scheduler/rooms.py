@@ -7,6 +7,8 @@ warm start's placement.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def match_rooms(requests: list[tuple[str, list[str]]], taken: set[str]) -> dict[str, str] | None:
     """Maximum bipartite matching (augmenting paths); None unless every request gets a room."""
@@ -41,18 +43,27 @@ def hall_sets(sets: set[frozenset[str]], limit: int = HALL_SETS) -> list[frozens
     by size within a type that is the sets themselves, and where a type's rooms and the
     largest rooms of any type cross (a lab needed by size, the two biggest rooms by any
     club), it is their union too. Capped at `limit` sets; the count is then necessary, not
-    sufficient, and the rooms are still matched exactly afterwards.
+    sufficient, and the rooms are still matched exactly afterwards. (Teachers' qualified
+    sets are closed the same way.)
     """
-    family = {s for s in sets if s}
-    grown = True
-    while grown and len(family) < limit:
-        grown = False
-        for a in sorted(family, key=lambda s: (len(s), sorted(s))):
-            for b in sorted(family, key=lambda s: (len(s), sorted(s))):
-                union = a | b
-                if a & b and union not in family:
-                    family.add(union)
-                    grown = True
-                    if len(family) >= limit:
-                        return sorted(family, key=lambda s: (len(s), sorted(s)))
-    return sorted(family, key=lambda s: (len(s), sorted(s)))
+    return list(_closure(frozenset(s for s in sets if s), limit))
+
+
+@lru_cache(maxsize=256)  # every slot of a school asks for the same few families
+def _closure(sets: frozenset[frozenset[str]], limit: int) -> tuple[frozenset[str], ...]:
+    family = list(sets)
+    seen = set(family)
+    queue = list(family)
+    while queue and len(family) < limit:
+        a = queue.pop()
+        for b in list(family):
+            if a.isdisjoint(b) or a <= b or b <= a:
+                continue  # nothing to add: disjoint, or the union is one of the two
+            union = a | b
+            if union not in seen:
+                seen.add(union)
+                family.append(union)
+                queue.append(union)
+                if len(family) >= limit:
+                    break
+    return tuple(sorted(family, key=lambda s: (len(s), sorted(s))))

@@ -151,7 +151,12 @@ def schedule_outcome(
     weights = parse_weights(None)
     announce(outcome.enrolled, limit, settings["seed"], settings["workers"])
     options = solve_options(
-        limit, settings["seed"], settings["workers"], weights, deadline=Deadline.after(limit)
+        limit,
+        settings["seed"],
+        settings["workers"],
+        weights,
+        deadline=Deadline.after(limit),
+        school=outcome.enrolled,
     )
     scheduled = schedule_allocated(outcome, options)
     stop_unless_solved(scheduled, limit)

@@ -36,6 +36,7 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_SOLUTION = 4
 UNSTAFFED_FILE = "unstaffed.csv"
 BOUND_EVERY = 0.5  # seconds between bound-only progress lines (they can come in hundreds)
+EXPORT_SHARE = 0.25  # of the time limit, at most, kept for writing and checking the files
 
 WorkbookArg = Annotated[Path, typer.Argument(help=both("schedcli.help.workbook"), exists=True)]
 OutOpt = Annotated[Path, typer.Option("--out", help=both("schedcli.help.out"))]
@@ -207,9 +208,18 @@ def solve_options(
     verbose: bool = True,
     partial: bool = False,
     deadline: Deadline | None = None,
+    school: School | None = None,
 ) -> SolveOptions:
+    """The solve's options. Given the school, the solve ends early enough to leave the
+    writing and checking of its files inside the time limit (at most a quarter of it)."""
+    from scheduler.clock import Deadline
+    from scheduler.export import export_seconds
     from scheduler.solve import SolveOptions
 
+    if school is not None:
+        deadline = deadline or Deadline.after(time_limit)
+        reserve = min(export_seconds(school), EXPORT_SHARE * time_limit)
+        deadline = Deadline(deadline.at - reserve, deadline.clock)
     progress = ProgressPrinter() if verbose else None
     return SolveOptions(
         time_limit=time_limit,
@@ -397,7 +407,9 @@ def schedule_cmd(
     week = parse_week_start(week_start)
     school = read_valid_school(workbook)
     announce(school, time_limit, seed, workers)
-    options = solve_options(time_limit, seed, workers, weights, partial=partial, deadline=deadline)
+    options = solve_options(
+        time_limit, seed, workers, weights, partial=partial, deadline=deadline, school=school
+    )
     outcome = schedule_school(school, options)
     stop_unless_solved(outcome, time_limit)
     assert outcome.schedule is not None  # solved: stop_unless_solved returned
@@ -459,7 +471,7 @@ def repair_cmd(
     previous = previous_schedule(school.school_id, previous_csv, schedule_from_rows)
     announce(school, time_limit, seed, workers)
     started = time.perf_counter()
-    options = solve_options(time_limit, seed, workers, weights, deadline=deadline)
+    options = solve_options(time_limit, seed, workers, weights, deadline=deadline, school=school)
     outcome = schedule_school(school, options, previous)
     stop_unless_solved(outcome, time_limit)
     print_changes(outcome.changes)

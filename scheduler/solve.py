@@ -185,6 +185,7 @@ def run_solver(
 # worker (deterministic runs) only `fixed` runs.
 FIRST_SUBSOLVERS = ["fixed", "no_lp"]
 FIRST_SHARE = 0.8  # of the time left: without a first schedule the proof search rarely finds one
+MIN_SEARCH_SECONDS = 1.0  # with a valid week in hand, no search is started with less left
 
 
 def first_schedule(built: Built, options: SolveOptions, hint: dict, deadline: Deadline):
@@ -287,6 +288,13 @@ def search(
             start = Start(solution_values(built, found), found)
             if options.first_solution:
                 return _report_of_start(built, start, options, None, warm, first_at), found
+    if start.solution is not None and deadline.left() < MIN_SEARCH_SECONDS:
+        # Too little time for CP-SAT to load and presolve a large model (it overran a 0.5 s
+        # limit by 1.5 s on a 150-teacher school): the valid week is the answer.
+        seconds = time.perf_counter() - started
+        return _report_of_start(
+            built, start, options, None, warm, first_at, seconds
+        ), start.solution
     solver, status, watcher, seconds = run_solver(built, options, start.hint, started, deadline)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         report = report_of(built, solver, status, watcher, seconds, options)

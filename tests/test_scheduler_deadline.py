@@ -173,3 +173,37 @@ def test_the_explanation_ends_by_the_deadline_plus_grace(solver_calls: list[floa
     assert outcome.report.status == "infeasible"
     assert outcome.schedule is None and not outcome.checked
     assert all(limit <= 1.0 + service.EXPLAIN_GRACE for limit in solver_calls)
+
+
+def test_the_command_keeps_time_for_writing_its_files() -> None:
+    """`afterschool schedule --time-limit T`: the solve ends early enough for the files (the
+    xlsx grids of a large school take a second or two), at most a quarter of T early."""
+    from cli.schedule_cmds import solve_options
+    from scheduler.export import export_seconds
+    from scheduler.weights import Weights
+
+    clock = FakeClock(step=0.0)
+    school = high_school()
+    deadline = Deadline(at=100.0, clock=clock)
+    options = solve_options(100.0, 0, 1, Weights(), verbose=False, deadline=deadline, school=school)
+    assert options.deadline.at == pytest.approx(100.0 - export_seconds(school))
+    short = solve_options(
+        2.0, 0, 1, Weights(), verbose=False, deadline=Deadline(2.0, clock), school=school
+    )
+    assert short.deadline.at == pytest.approx(2.0 - 0.5)  # a quarter of 2 s at most
+
+
+def test_with_a_valid_week_and_under_a_second_left_no_search_starts(monkeypatch) -> None:
+    """CP-SAT needs a moment to load and presolve a large model before its limit counts, so
+    with a valid week in hand and less than MIN_SEARCH_SECONDS left, that week is the answer."""
+    calls: list = []
+    monkeypatch.setattr(solve_module, "run_solver", lambda *a, **k: calls.append(a))
+    clock = FakeClock(step=0.0)
+    school = high_school(open_slots=True)
+    built = build(Instance(school), None)
+    start = warm_start(built)
+    assert start.solution is not None
+    clock.now = 0.0
+    deadline = Deadline(at=solve_module.MIN_SEARCH_SECONDS / 2, clock=clock)
+    report, answer = solve_module.search(built, SolveOptions(workers=1), start, deadline, 0.0)
+    assert calls == [] and answer is start.solution and report.source == "warm_start"

@@ -10,7 +10,7 @@ import typer
 
 from domain.school import School
 from i18n import both, t
-from samplegen.county import DEFAULT_SEED, summary_row, write_county
+from samplegen import DEFAULT_SEED
 
 OUTDIR_HELP = f"{t('sample.outdir', 'zh')} / {t('sample.outdir', 'en')}"
 SEED_HELP = f"{t('sample.seed', 'zh')} / {t('sample.seed', 'en')}"
@@ -23,6 +23,10 @@ def sample(
     """生成示例县数据 / Generate the sample county."""
     typer.echo(both("sample.generating", seed=seed))
     written: list[tuple[School, Path]] = []
+
+    # Imported here: the generator brings the allocation model (CP-SAT and pandas), which
+    # the other commands do not need to start.
+    from samplegen.county import summary_row, write_county
 
     def progress(school: School, path: Path) -> None:
         written.append((school, path))

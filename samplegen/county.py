@@ -19,12 +19,11 @@ from pathlib import Path
 
 from choices.sample import sample_choices
 from domain.school import School
-from samplegen import names
+from samplegen import DEFAULT_SEED, names
 from samplegen.build import CLASS_SIZE, OPT_IN_SHARE, SchoolPlan, build_school
 from workbook.safety import csv_dict
 from workbook.writer import write_xlsx
 
-DEFAULT_SEED = 2021  # the year "double reduction" began
 ID_PREFIX = "ZY"
 
 URBAN_PRIMARIES = ("实验小学", "第二实验小学", "城关小学", "城南小学", "城北小学")

@@ -269,14 +269,29 @@ def print_reasons(outcome: Outcome) -> None:
 
 @dataclass
 class Run:
-    """What a solved run writes: the inputs, the answer and how it was obtained."""
+    """What a solved run writes: the workflow's outcome, where its school came from and
+    how it was obtained."""
 
-    school: School
+    outcome: Outcome
     source: Path
-    schedule: Schedule
-    report: Report
-    inputs_hash: str
     settings: dict
+
+    @property
+    def school(self) -> School:
+        return self.outcome.school
+
+    @property
+    def schedule(self) -> Schedule:
+        assert self.outcome.schedule is not None  # a Run is made only of a solved outcome
+        return self.outcome.schedule
+
+    @property
+    def report(self) -> Report:
+        return self.outcome.report
+
+    @property
+    def inputs_hash(self) -> str:
+        return self.outcome.inputs_hash
 
 
 def write_outputs(run: Run, out: Path, week_start: date, lang: str, extra: dict) -> Path:
@@ -338,18 +353,11 @@ def run_checker(school: School, schedule_csv: Path, excused: set[tuple[str, int]
 def store_run(run: Run, db: str | None) -> None:
     """Save the schedule as a new version, importing the school first if its content is new."""
     from store.db import store_session
-    from store.schedules import save_schedule
+    from store.schedules import save_checked
 
     with store_session(db) as session:
         head = school_version_for(session, run.school, str(run.source))
-        saved = save_schedule(
-            session,
-            run.schedule,
-            head.id,  # type: ignore[arg-type]
-            run.inputs_hash,
-            run.report.status,
-            run.report.as_dict(),
-        )
+        saved = save_checked(session, run.outcome, head.id)  # type: ignore[arg-type]
     typer.echo(
         both(
             "schedcli.stored",
@@ -423,14 +431,7 @@ def schedule_cmd(
 
 def run_of(outcome: Outcome, source: Path, settings: dict) -> Run:
     assert outcome.schedule is not None
-    return Run(
-        outcome.school,
-        source,
-        outcome.schedule,
-        outcome.report,
-        outcome.inputs_hash,
-        settings,
-    )
+    return Run(outcome, source, settings)
 
 
 def check_cmd(

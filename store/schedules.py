@@ -60,6 +60,36 @@ def _unstaffed_rows(schedule: Schedule, version_id: int) -> list[dict[str, Any]]
     ]
 
 
+class UncheckedSchedule(ValueError):
+    """Only a schedule that passed the independent checker is ever stored."""
+
+
+def save_checked(
+    session: Session,
+    outcome: Any,
+    school_version_id: int,
+    extra: dict[str, Any] | None = None,
+) -> ScheduleVersion:
+    """Store the schedule of a `scheduler.service.Outcome` as its school's next version: the
+    one rule the command line and the app both follow. An outcome whose schedule is missing
+    or failed the checker (`outcome.checked` false) is refused. `extra` goes into the
+    stored report (a repair's changes, how the run was made)."""
+    if not outcome.checked:
+        raise UncheckedSchedule(
+            f"{outcome.school.school_id}: no schedule that passed the checker "
+            f"({len(outcome.violations)} violations)"
+        )
+    report = {**outcome.report.as_dict(), **(extra or {})}
+    return save_schedule(
+        session,
+        outcome.schedule,
+        school_version_id,
+        outcome.inputs_hash,
+        outcome.report.status,
+        report,
+    )
+
+
 def save_schedule(
     session: Session,
     schedule: Schedule,

@@ -50,3 +50,39 @@ def test_session_scope_rolls_back_on_error(store_url: str) -> None:
         raise RuntimeError("boom")
     with session_scope(engine) as session:
         assert session.exec(select(SchoolVersion)).all() == []
+
+
+def test_an_outcome_that_failed_the_checker_is_never_stored(store_url: str) -> None:
+    """The one storing rule of the command line and the app: `save_checked` stores a checked
+    outcome, and refuses one whose schedule failed the checker, storing nothing."""
+    from dataclasses import replace
+
+    from scheduler.check import check, rows_of
+    from scheduler.service import schedule_school
+    from scheduler.solve import SolveOptions
+    from school_builders import small_school
+    from store.schedules import UncheckedSchedule, list_schedules, save_checked
+
+    school = small_school()
+    outcome = schedule_school(school, SolveOptions(workers=1, time_limit=20))
+    assert outcome.checked
+    engine = make_engine(store_url)
+    init_db(engine)
+    with session_scope(engine) as session:
+        head = save_school(session, school, "a.xlsx")
+        saved = save_checked(session, outcome, head.id, {"kind": "solve"})
+        assert saved.version == 1 and saved.report["kind"] == "solve"
+    # The same week with one session's teachers taken away: the checker objects.
+    broken = replace(
+        outcome.schedule,
+        sessions=(
+            replace(outcome.schedule.sessions[0], teacher_ids=()),
+            *outcome.schedule.sessions[1:],
+        ),
+    )
+    bad = replace(outcome, schedule=broken, violations=check(school, rows_of(broken)))
+    assert bad.violations and not bad.checked
+    with pytest.raises(UncheckedSchedule), session_scope(engine) as session:
+        save_checked(session, bad, head.id)
+    with session_scope(engine) as session:
+        assert [v.version for v in list_schedules(session, school.school_id)] == [1]

@@ -31,7 +31,7 @@ from scheduler.solve import SolveOptions
 from scheduler.weights import Weights
 from store.db import database_url
 from store.errors import Forbidden, StaleVersion
-from store.schedules import save_schedule
+from store.schedules import save_checked
 from store.schools import save_school
 from ui import charts, grids, jobs, state
 from ui.state import StoredSchedule, tr, tr_or
@@ -54,13 +54,13 @@ def solve_work(school: School, options: SolveOptions, previous: Schedule | None)
         opts = replace(options, progress=progress, stop=stop)
         outcome = schedule_school(school, opts, previous)
         return {
+            "outcome": outcome,
             "schedule": outcome.schedule,
             "checked": outcome.checked,
             "violations": outcome.violations,
             "report": outcome.report.as_dict(),
             "changes": [{"zh": c.message("zh"), "en": c.message("en")} for c in outcome.changes],
             "reasons": outcome.reasons,
-            "hash": outcome.inputs_hash,
         }
 
     return work
@@ -123,16 +123,9 @@ def finish(job: jobs.Job) -> None:
         lines = "\n".join(f"- {v.message(state.lang())}" for v in found[:50])
         state.flash("error", tr("ui.sched.not_stored", n=len(found)) + "\n\n" + lines)
     elif outcome["schedule"] is not None:
-        report = {**outcome["report"], "changes": outcome["changes"], "kind": job.kind}
+        extra = {"changes": outcome["changes"], "kind": job.kind}
         with state.session() as session:
-            head = save_schedule(
-                session,
-                outcome["schedule"],
-                job.school_version_id,
-                outcome["hash"],
-                report["status"],
-                report,
-            )
+            head = save_checked(session, outcome["outcome"], job.school_version_id, extra)
         state.flash("success", tr("ui.sched.saved", version=head.version))
     else:
         st.session_state[FAILED_KEY] = {

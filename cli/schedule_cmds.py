@@ -383,8 +383,7 @@ def school_version_for(session, school: School, source: str):
 def finish(run: Run, out: Path, week_start: date, lang: str, store: bool, db, extra: dict) -> None:
     """Write, check the written file, store if clean; exit 1 if the checker objects."""
     csv_path = write_outputs(run, out, week_start, lang, extra)
-    excused = {(u.activity_id, u.index) for u in run.schedule.unstaffed}
-    if run_checker(run.school, csv_path, excused):
+    if run_checker(run.school, csv_path, run.schedule.excused):
         typer.echo(both("schedcli.not_stored"), err=True)
         raise typer.Exit(EXIT_VIOLATIONS)
     if store:

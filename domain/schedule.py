@@ -64,6 +64,12 @@ class Schedule:
     sessions: tuple[Placed, ...]
     unstaffed: tuple[Unstaffed, ...] = ()
 
+    @property
+    def excused(self) -> set[tuple[str, int]]:
+        """(activity_id, session) of the sessions a partial plan declares unstaffed: the
+        checker does not ask them to be held."""
+        return {(u.activity_id, u.index) for u in self.unstaffed}
+
     def rows(self) -> list[dict[str, object]]:
         """One row per teacher per session, sorted for stable files."""
         out = []

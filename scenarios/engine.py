@@ -139,7 +139,7 @@ def solve_task(school: School, settings: SolverSettings) -> SolveOutcome:
                 return SolveOutcome(school.school_id, key, "greedy", seconds, schedule)
         options = solve_options(settings)
         try:
-            outcome = schedule_school(school, options)
+            outcome = schedule_school(school, options, explain_failure=False)
         finally:
             options.stop.set()  # releases the scheduler's stop-watcher thread
     except Exception as exc:  # a failing school is reported, the batch goes on
@@ -169,8 +169,7 @@ def refusal(violations: list[Violation]) -> str:
 def passes_checker(school: School, schedule: Schedule) -> bool:
     """The independent checker's verdict on a plan, its declared unstaffed sessions
     excused (as `scheduler.service.Outcome` excuses them)."""
-    excused = {(u.activity_id, u.index) for u in schedule.unstaffed}
-    return not check(school, rows_of(schedule), excused)
+    return not check(school, rows_of(schedule), schedule.excused)
 
 
 # ------------------------------------------------------------------ cache

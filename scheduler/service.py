@@ -46,18 +46,20 @@ class Outcome:
     @property
     def excused(self) -> set[tuple[str, int]]:
         """(activity_id, session) of the sessions a partial plan declares unstaffed."""
-        if self.schedule is None:
-            return set()
-        return {(u.activity_id, u.index) for u in self.schedule.unstaffed}
+        return set() if self.schedule is None else self.schedule.excused
 
 
 def schedule_school(
-    school: School, options: SolveOptions, previous: Schedule | None = None
+    school: School,
+    options: SolveOptions,
+    previous: Schedule | None = None,
+    explain_failure: bool = True,
 ) -> Outcome:
     """Solve the school's week (repair `previous`, if given), check it, explain a failure.
 
     Ends by `options.deadline` (default: `options.time_limit` from now), plus at most
-    EXPLAIN_GRACE seconds for the reasons of an infeasible week.
+    EXPLAIN_GRACE seconds for the reasons of an infeasible week. `explain_failure=False`
+    skips the reasons (the scenario runner counts failures and does not show them).
     """
     deadline = options.deadline_from_now()
     options = replace(options, deadline=deadline)
@@ -71,7 +73,7 @@ def schedule_school(
     outcome.changes = changes
     if result.schedule is not None:
         outcome.violations = check(school, rows_of(result.schedule), outcome.excused)
-    elif result.report.status == "infeasible":
+    elif result.report.status == "infeasible" and explain_failure:
         outcome.reasons = explain(school, EXPLAIN_AT_MOST, _explain_deadline(deadline))
     return outcome
 

@@ -38,6 +38,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -164,6 +165,7 @@ def allocate(
     seats: Mapping[str, int] | None = None,
     workers: int = 1,
     progress: StageProgress | None = None,
+    relaxed: Allocation | None = None,
 ) -> Allocation:
     """Allocate the school's `choices` to clubs.
 
@@ -172,7 +174,9 @@ def allocate(
     slots, and a set of them clashes only when it cannot fit at all. `seats` overrides a
     club's seats. `workers` > 1 lets CP-SAT use more cores, at the price of
     reproducibility among equally good allocations. `progress` hears of every solved
-    stage of the optimal method (a big school takes a few seconds).
+    stage of the optimal method (a big school takes a few seconds). `relaxed` (optimal
+    method, with `slots`): the optimal allocation of the same school with its slots free,
+    where the search starts (see `solve_optimal`); it never changes the result's value.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -188,7 +192,7 @@ def allocate(
         status = "done"
     else:
         order = lottery_order(inst, seed)
-        picks, status = solve_optimal(inst, order, seed, workers, progress)
+        picks, status = solve_optimal(inst, order, seed, workers, progress, relaxed)
     return Allocation(
         method=method,
         seed=seed,
@@ -261,16 +265,29 @@ def arrival_order(
 # ---------------------------------------------------------------- serial methods
 
 
-def serial(inst: ChoiceInstance, order: Sequence[Wish], *, rounds: bool) -> list[tuple[Wish, str]]:
+def serial(
+    inst: ChoiceInstance,
+    order: Sequence[Wish],
+    *,
+    rounds: bool,
+    held: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[Wish, str]]:
     """Serial dictatorship in `order`: each student takes their best club that still has
     a seat and fits the clubs they hold. `rounds`: one club per student per round (the
-    lottery); else all of a student's clubs at their turn (first come, first served)."""
+    lottery); else all of a student's clubs at their turn (first come, first served).
+    `held`: places already given (they take seats; only the new picks are returned)."""
     left = dict(inst.seats)
-    held: dict[str, list[str]] = {w.student_id: [] for w in order}
+    mine_of: dict[str, list[str]] = {w.student_id: [] for w in order}
+    for sid, clubs in (held or {}).items():
+        mine_of[sid] = list(clubs)
+        for aid in clubs:
+            left[aid] -= 1
     picks: list[tuple[Wish, str]] = []
 
     def take(w: Wish) -> bool:
-        mine = held[w.student_id]
+        mine = mine_of[w.student_id]
+        if len(mine) >= inst.max_clubs:
+            return False
         for aid in inst.eligible(w):
             if aid in mine or left[aid] <= 0 or not inst.fits(w, [*mine, aid]):
                 continue
@@ -286,7 +303,7 @@ def serial(inst: ChoiceInstance, order: Sequence[Wish], *, rounds: bool) -> list
             active = [w for w in active if take(w)]
     else:
         for w in order:
-            while len(held[w.student_id]) < inst.max_clubs and take(w):
+            while len(mine_of[w.student_id]) < inst.max_clubs and take(w):
                 pass
     return picks
 
@@ -310,29 +327,66 @@ def _stages(sizes: Sequence[int]) -> list[list[int]]:
     return stages
 
 
-def solve_optimal(
-    inst: ChoiceInstance,
-    draw: Sequence[Wish],
-    seed: int,
-    workers: int = 1,
-    progress: StageProgress | None = None,
-) -> tuple[list[tuple[Wish, str]], str]:
-    """The rank-maximal allocation in rounds (priority first), ties broken by the draw.
+@dataclass
+class AllocationVars:
+    """The allocation as CP-SAT variables in some model (`allocation_vars`): per eligible
+    (student, club) edge the 0/1 expression "granted" and its round copies (round j's
+    at index j - 1), and per level the variables it counts; `sizes[l]` is how many there
+    are (the most level l can count)."""
 
-    A student who may hold k clubs is k copies, one per round: y[s, j, c] says club c is
-    the student's round-j club, and counts at level (j, group, position of c). Labels
-    need no ordering constraint: moving a student's better club to an earlier round, or
-    a club of a later round into an empty earlier one, always raises the objective
-    lexicographically, so every optimum is ordered. Each copy holds at most one club and
-    a club goes to at most one copy, so with one club per student y is the plain
-    assignment. No solution hints and no presolve: on these assignment models both cost
-    more than they save (measured: 0.5 s instead of 2-3 s for 1,600 students)."""
+    edges: list[tuple[Wish, str]]
+    index_of: dict[tuple[str, str], int]
+    granted: list[Any]
+    copies: list[list[Any]]
+    copy_levels: list[list[int]]
+    terms: list[list[Any]]
+    sizes: list[int]
+
+    def of(self, student_id: str, activity_id: str) -> Any:
+        return self.granted[self.index_of[(student_id, activity_id)]]
+
+    def counts(self, clubs: Mapping[str, Sequence[str]]) -> list[int]:
+        """Per level, what the allocation `clubs` (student -> clubs) counts there."""
+        out = [0] * len(self.terms)
+        for i, j in self._rounds(clubs).items():
+            out[self.copy_levels[i][j]] += 1
+        return out
+
+    def hint(self, model: cp_model.CpModel, clubs: Mapping[str, Sequence[str]]) -> None:
+        """The allocation `clubs` as the model's solution hint (replacing any)."""
+        model.clear_hints()
+        rounds = self._rounds(clubs)
+        for i, ys in enumerate(self.copies):
+            for j, y in enumerate(ys):
+                model.add_hint(y, 1 if rounds.get(i) == j else 0)
+
+    def _rounds(self, clubs: Mapping[str, Sequence[str]]) -> dict[int, int]:
+        """edge -> its round (0-based): each student's clubs best first."""
+        out: dict[int, int] = {}
+        for sid, mine in clubs.items():
+            idx = [self.index_of[(sid, aid)] for aid in mine]
+            if idx:
+                wish = self.edges[idx[0]][0]
+                ordered = sorted(idx, key=lambda i: wish.position(self.edges[i][1]))
+                out.update({i: j for j, i in enumerate(ordered)})
+        return out
+
+    def held(self, solver: cp_model.CpSolver) -> dict[str, list[str]]:
+        """student -> clubs granted in the solver's answer."""
+        out: dict[str, list[str]] = {}
+        for i, (w, aid) in enumerate(self.edges):
+            if solver.value(self.granted[i]) >= 1:
+                out.setdefault(w.student_id, []).append(aid)
+        return out
+
+
+def allocation_vars(model: cp_model.CpModel, inst: ChoiceInstance) -> AllocationVars:
+    """Add the allocation to `model`: copies per round, seats, at most one club per copy
+    and each club once per student (see `solve_optimal`). Clash rules are the caller's:
+    Hall's condition per student (`solve_optimal`) or slot by slot (`choices.exact`)."""
     levels = levels_of(inst)
     level_index = {level: i for i, level in enumerate(levels)}
     edges: list[tuple[Wish, str]] = [(w, aid) for w in inst.wishes for aid in inst.eligible(w)]
-    if not edges:
-        return [], "optimal"
-    model = cp_model.CpModel()
     index_of = {(w.student_id, aid): i for i, (w, aid) in enumerate(edges)}
     copies: list[list[tuple[int, object]]] = [[] for _ in edges]  # edge -> (level, y)
     terms: list[list] = [[] for _ in levels]
@@ -364,40 +418,153 @@ def solve_optimal(
     for aid, idx in by_club.items():
         if len(idx) > inst.seats[aid]:
             model.add(sum(x[i] for i in idx) <= inst.seats[aid])
+    ys_of = [[y for _, y in ys] for ys in copies]
+    levels_of_copies = [[level for level, _ in ys] for ys in copies]
+    return AllocationVars(edges, index_of, x, ys_of, levels_of_copies, terms, sizes)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An optimal allocation of a relaxation of the model (its places free to break rules
+    the model adds, such as known slots): stage by stage no allocation of the model beats
+    its counts while the earlier stages are equal, nor then its tie-break."""
+
+    profile: tuple[int, ...]
+    clubs: Mapping[str, Sequence[str]]
+
+
+def solve_stages(
+    model: cp_model.CpModel,
+    av: AllocationVars,
+    draw: Sequence[Wish],
+    solver: cp_model.CpSolver,
+    progress: StageProgress | None = None,
+    start: Mapping[str, Sequence[str]] | None = None,
+    bound: Bound | None = None,
+) -> tuple[list[int] | None, str]:
+    """Maximise the lexicographic objective stage by stage (each solved stage's counts
+    held by constraints), then the lottery tie-break. Returns the granted edges' indices
+    (None if a stage ended without any solution) and "optimal" or "feasible".
+
+    `start` (a feasible allocation) is the first solve's hint, and each solve's answer
+    the next one's. With a `bound`, a stage where the current allocation already meets
+    the bound (all earlier stages having met it too) is optimal as it is and needs no
+    solve: holding the counts is enough."""
+    x = av.granted
+    status_all = "optimal"
+    lottery_weight = {w.student_id: len(draw) - k for k, w in enumerate(draw)}
+
+    def tie_break(clubs: Mapping[str, Sequence[str]]) -> int:
+        return sum(lottery_weight[sid] * len(mine) for sid, mine in clubs.items())
+
+    current = start
+    matched = bound is not None and start is not None
+    if start is not None:
+        av.hint(model, start)
+    stages: list[list[int] | None] = [*_stages(av.sizes), None]  # None: the tie-break
+    for done, stage in enumerate(stages, 1):
+        counts = av.counts(current) if current is not None else None
+        if matched and counts is not None and bound is not None:
+            if stage is None:
+                matched = tie_break(current) == tie_break(bound.clubs)  # type: ignore[arg-type]
+            else:
+                matched = all(counts[level] == bound.profile[level] for level in stage)
+        if not matched:
+            if stage is None:
+                objective = sum(
+                    lottery_weight[av.edges[i][0].student_id] * x[i] for i in range(len(x))
+                )
+            else:
+                weight, parts = 1, []
+                for level in reversed(stage):
+                    parts.append(weight * sum(av.terms[level]))
+                    weight *= av.sizes[level] + 1
+                objective = sum(parts)
+            model.maximize(objective)
+            status = solver.solve(model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None, "feasible"
+            if status != cp_model.OPTIMAL:
+                status_all = "feasible"
+            current = av.held(solver)
+            counts = av.counts(current)
+            if start is not None:
+                av.hint(model, current)
+        for level in stage or ():
+            model.add(sum(av.terms[level]) >= counts[level])  # type: ignore[index]
+        if progress is not None:
+            progress(done, len(stages))
+    chosen = {av.index_of[(sid, aid)] for sid, mine in (current or {}).items() for aid in mine}
+    return sorted(chosen), status_all
+
+
+def solve_optimal(
+    inst: ChoiceInstance,
+    draw: Sequence[Wish],
+    seed: int,
+    workers: int = 1,
+    progress: StageProgress | None = None,
+    relaxed: Allocation | None = None,
+) -> tuple[list[tuple[Wish, str]], str]:
+    """The rank-maximal allocation in rounds (priority first), ties broken by the draw.
+
+    A student who may hold k clubs is k copies, one per round: y[s, j, c] says club c is
+    the student's round-j club, and counts at level (j, group, position of c). Labels
+    need no ordering constraint: moving a student's better club to an earlier round, or
+    a club of a later round into an empty earlier one, always raises the objective
+    lexicographically, so every optimum is ordered. Each copy holds at most one club and
+    a club goes to at most one copy, so with one club per student y is the plain
+    assignment. No solution hints and no presolve: on these assignment models both cost
+    more than they save (measured: 0.5 s instead of 2-3 s for 1,600 students).
+
+    `relaxed`: the optimal allocation of a relaxation (the same school with its slots
+    free: Hall's condition instead of known slots). Its places that still fit, topped up
+    serially, are the start, and while the start meets its counts a stage needs no
+    solve (`solve_stages`): the joint mode's second allocation, which differs from the
+    first in a few students, then solves only the stages where they count."""
+    model = cp_model.CpModel()
+    av = allocation_vars(model, inst)
+    if not av.edges:
+        return [], "optimal"
     for w in inst.wishes:
         for clash in inst.clashing_sets(w):
-            model.add(sum(x[index_of[(w.student_id, aid)]] for aid in clash) <= len(clash) - 1)
-
+            model.add(sum(av.of(w.student_id, aid) for aid in clash) <= len(clash) - 1)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed % (2**31)
     solver.parameters.max_deterministic_time = STAGE_WORK_LIMIT
     solver.parameters.cp_model_presolve = False
-    chosen: set[int] = set()
-    status_all = "optimal"
-    lottery_weight = {w.student_id: len(draw) - k for k, w in enumerate(draw)}
-    stages: list[list[int] | None] = [*_stages(sizes), None]  # None: the tie-break
-    for done, stage in enumerate(stages, 1):
-        if stage is None:
-            objective = sum(lottery_weight[edges[i][0].student_id] * x[i] for i in range(len(x)))
-        else:
-            weight, parts = 1, []
-            for level in reversed(stage):
-                parts.append(weight * sum(terms[level]))
-                weight *= sizes[level] + 1
-            objective = sum(parts)
-        model.maximize(objective)
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # Only if the work limit ends a stage before any solution (the empty
-            # allocation is always feasible): the lottery's allocation, never nothing.
-            return serial(inst, draw, rounds=True), "feasible"
-        if status != cp_model.OPTIMAL:
-            status_all = "feasible"
-        chosen = {i for i in range(len(x)) if solver.value(x[i]) >= 1}
-        for level in stage or ():
-            got = sum(solver.value(y) for y in terms[level])
-            model.add(sum(terms[level]) >= got)
-        if progress is not None:
-            progress(done, len(stages))
-    return [edges[i] for i in sorted(chosen)], status_all
+    start, bound = None, None
+    if relaxed is not None:
+        start = _start_from(inst, relaxed.clubs_of(), draw)
+        if relaxed.status == "optimal":
+            bound = Bound(relaxed.profile, relaxed.clubs_of())
+    chosen, status = solve_stages(model, av, draw, solver, progress, start, bound)
+    if chosen is None:
+        # Only if the work limit ends a stage before any solution (the empty allocation
+        # is always feasible): the lottery's allocation, never nothing.
+        return serial(inst, draw, rounds=True), "feasible"
+    return [av.edges[i] for i in chosen], status
+
+
+def _start_from(
+    inst: ChoiceInstance, clubs: Mapping[str, Sequence[str]], draw: Sequence[Wish]
+) -> dict[str, list[str]]:
+    """A feasible allocation near `clubs`: each student keeps, best first, the clubs that
+    are still eligible, have a seat and fit the ones kept; then the lottery's rounds in
+    `draw` order fill what is left."""
+    left = dict(inst.seats)
+    held: dict[str, list[str]] = {}
+    for w in inst.wishes:
+        mine: list[str] = []
+        for aid in sorted(clubs.get(w.student_id, ()), key=w.position):
+            if aid in inst.eligible(w) and left[aid] > 0 and inst.fits(w, [*mine, aid]):
+                mine.append(aid)
+                left[aid] -= 1
+        held[w.student_id] = mine
+    out: dict[str, list[str]] = {sid: list(mine) for sid, mine in held.items()}
+    for w, aid in serial(inst, draw, rounds=True, held=held):
+        out.setdefault(w.student_id, [])
+        if aid not in out[w.student_id]:
+            out[w.student_id].append(aid)
+    return {sid: mine for sid, mine in out.items() if mine}

@@ -14,6 +14,11 @@ page. Neither shell holds a step of its own; both call these.
    `stored_outcome` gives a stored allocation back in the same shape.
 5. Schedule: `schedule_allocated` schedules the week with the allocated enrolments through
    `scheduler.service.schedule_school`, the scheduling workflow of every shell.
+
+The joint mode (`run_joint`, choices/joint.py) does steps 2 and 5 together: it chooses the
+clubs' slots with the allocation and returns the allocation with its checked week; the
+lottery and first come, first served are compared in that same week. `store_joint` stores
+the allocation, the allocated school and the week.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ if TYPE_CHECKING:
 # one stage.
 Progress = Callable[[str, int, int], None]
 ENROLMENT_COLUMNS = ("student_id", "group_id", "activity_id")
+JOINT = "joint"  # the joint mode's name in progress events and inputs hashes
 FILES = ("enrolments.csv", "letters.xlsx", "letters.csv", "summary.md")
 
 
@@ -67,15 +73,37 @@ class InvalidChoices(Exception):
 
 
 @dataclass(frozen=True)
+class JointInfo:
+    """How the joint mode found its week: the path (choices.joint.PATHS), the bound (the
+    optimal allocation with the slots free: what no week can beat) and whether the
+    allocation meets it."""
+
+    path: str
+    upper: Summary
+    at_bound: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "upper": _summary_json(self.upper), "at_bound": self.at_bound}
+
+    @classmethod
+    def of_json(cls, data: dict[str, Any]) -> JointInfo:
+        return cls(data["path"], _summary_of(data["upper"]), bool(data["at_bound"]))
+
+
+@dataclass(frozen=True)
 class AllocationOutcome:
     """One allocation with what it is compared with: the school it allocated (as read,
     choices included), the chosen method's allocation, every method's summary (in METHODS
-    order, the chosen one included) and the hash of the inputs."""
+    order, the chosen one included) and the hash of the inputs. `slots`: the week's slots
+    of every activity when the allocation was made for a known week (every method then
+    kept to them exactly); `joint`: how the joint mode found that week."""
 
     school: School
     allocation: Allocation
     summaries: tuple[Summary, ...]
     inputs_hash: str
+    slots: dict[str, tuple[str, ...]] | None = None
+    joint: JointInfo | None = None
 
     @cached_property
     def enrolled(self) -> School:
@@ -88,11 +116,16 @@ class AllocationOutcome:
 
     def report(self) -> dict[str, Any]:
         """What the store keeps beside the rows (JSON: the objective as text, it is big)."""
-        return {
+        out: dict[str, Any] = {
             "method": self.allocation.method,
             "seed": self.allocation.seed,
             "summaries": [_summary_json(s) for s in self.summaries],
         }
+        if self.slots is not None:
+            out["slots"] = {aid: list(slots) for aid, slots in self.slots.items()}
+        if self.joint is not None:
+            out["joint"] = self.joint.as_json()
+        return out
 
 
 def _summary_json(s: Summary) -> dict[str, Any]:
@@ -117,10 +150,15 @@ def inputs_hash(school: School, method: str, seed: int) -> str:
 
 
 def run_allocation(
-    school: School, method: str = "optimal", seed: int = 0, progress: Progress | None = None
+    school: School,
+    method: str = "optimal",
+    seed: int = 0,
+    progress: Progress | None = None,
+    slots: dict[str, tuple[str, ...]] | None = None,
 ) -> AllocationOutcome:
     """Allocate the school's choices with `method`; the other methods run too, with the
-    same seed, for the comparison. InvalidChoices when the school has no choices."""
+    same seed, for the comparison. `slots`: a known week (activity -> its slots) every
+    method keeps to. InvalidChoices when the school has no choices."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if not school.choices:
@@ -128,7 +166,7 @@ def run_allocation(
     results: dict[str, Allocation] = {}
     for name in (method, *(m for m in METHODS if m != method)):  # the chosen one first
         heard = None if progress is None else _stage_progress(progress, name)
-        results[name] = allocate(school, method=name, seed=seed, progress=heard)
+        results[name] = allocate(school, method=name, seed=seed, progress=heard, slots=slots)
         if progress is not None and name != "optimal":
             progress(name, 1, 1)
     return AllocationOutcome(
@@ -136,7 +174,41 @@ def run_allocation(
         allocation=results[method],
         summaries=tuple(summary(results[m]) for m in METHODS),
         inputs_hash=inputs_hash(school, method, seed),
+        slots=slots,
     )
+
+
+def run_joint(
+    school: School, seed: int, options: SolveOptions, progress: Progress | None = None
+) -> tuple[AllocationOutcome, Outcome]:
+    """The joint mode (choices/joint.py): the optimal allocation and the clubs' slots
+    together, then the week staffed by the scheduler, all by `options`' deadline. Returns
+    the allocation's outcome (the lottery and first come, first served allocated in the
+    same week, for the comparison) and the scheduler's outcome for its allocated school:
+    checked, or without a schedule (then its reasons say why no week exists).
+    InvalidChoices when the school has no choices."""
+    from choices.joint import joint
+
+    if not school.choices:
+        raise InvalidChoices(key="choices.none")
+    stages = None if progress is None else _stage_progress(progress, "optimal")
+    steps = None if progress is None else _stage_progress(progress, JOINT)
+    found = joint(school, options, seed, stages, steps)
+    slots = found.slots or None  # no week: the others compared with Hall's condition
+    results = {"optimal": found.allocation}
+    for name in METHODS[1:]:
+        results[name] = allocate(school, method=name, seed=seed, slots=slots)
+        if progress is not None:
+            progress(name, 1, 1)
+    outcome = AllocationOutcome(
+        school=school,
+        allocation=found.allocation,
+        summaries=tuple(summary(results[m]) for m in METHODS),
+        inputs_hash=inputs_hash(school, JOINT, seed),
+        slots=slots,
+        joint=JointInfo(found.path, summary(found.upper), found.at_bound),
+    )
+    return outcome, found.outcome
 
 
 def _stage_progress(progress: Progress, method: str) -> Callable[[int, int], None]:
@@ -228,6 +300,7 @@ def summary_markdown(outcome: AllocationOutcome) -> str:
         *_compare_lines(outcome.summaries),
         "",
         both("choices.summary.fcfs_note"),
+        *_joint_lines(outcome),
     ]
     for by in ("grade", "group_id", "priority"):
         out += ["", f"## {both(f'choices.summary.by.{by}')} ({_method(chosen.method)})", ""]
@@ -250,6 +323,41 @@ def _compare_lines(summaries: Sequence[Summary]) -> list[str]:
         [both("choices.summary.seconds"), *(f"{s.seconds:.2f}" for s in summaries)],
     ]
     return _table(header, rows)
+
+
+def _joint_lines(outcome: AllocationOutcome) -> list[str]:
+    """How the joint mode found its week and the allocation against the bound."""
+    info = outcome.joint
+    if info is None:
+        return []
+    if info.at_bound:
+        bound = both("choices.joint.at_bound")
+    else:
+        first, now = _pct(info.upper.first), _pct(outcome.summary.first)
+        bound = " / ".join(
+            t("choices.joint.below_bound", lang, first=first, now=now) for lang in ("zh", "en")
+        )
+    chosen, upper = outcome.summary, info.upper
+    rows = [
+        [_col(k), _pct(getattr(upper, k)), _pct(getattr(chosen, k))]
+        for k in ("first", "top3", "nothing")
+    ]
+    rows.append(
+        [
+            both("choices.summary.clubs_per_student"),
+            f"{upper.clubs_per_student:.2f}",
+            f"{chosen.clubs_per_student:.2f}",
+        ]
+    )
+    header = [both("choices.summary.item"), both("choices.summary.bound"), _method(chosen.method)]
+    return [
+        "",
+        f"## {both('choices.summary.joint')}",
+        "",
+        f"{both(f'choices.joint.path.{info.path}')}. {bound}. {both('choices.summary.same_week')}",
+        "",
+        *_table(header, rows),
+    ]
 
 
 def _breakdown_lines(allocation: Allocation, by: str) -> list[str]:
@@ -342,18 +450,23 @@ def stored_outcome(
     school = load_school_version(session, head.school_version_id)
     summaries = tuple(_summary_of(s) for s in head.report.get("summaries", []))
     chosen = next((s for s in summaries if s.method == head.method), None)
+    stored_slots = head.report.get("slots")
+    slots = None if stored_slots is None else {a: tuple(v) for a, v in stored_slots.items()}
     allocation = Allocation(
         method=head.method,
         seed=head.seed,
         assignments=assignments,
         order=tuple(head.draw),
         status=head.status,
-        instance=ChoiceInstance(school),
+        instance=ChoiceInstance(school, slots),
         seconds=chosen.seconds if chosen else 0.0,
     )
     if chosen is None:  # a report without summaries: this allocation's own
         summaries = (summary(allocation),)
-    return AllocationOutcome(school, allocation, summaries, head.inputs_hash), head
+    joint = head.report.get("joint")
+    info = None if joint is None else JointInfo.of_json(joint)
+    outcome = AllocationOutcome(school, allocation, summaries, head.inputs_hash, slots, info)
+    return outcome, head
 
 
 # ---------------------------------------------------------------- schedule
@@ -365,3 +478,27 @@ def schedule_allocated(outcome: AllocationOutcome, options: SolveOptions) -> Out
     from scheduler.service import schedule_school
 
     return schedule_school(outcome.enrolled, options)
+
+
+def store_joint(
+    session: Session,
+    outcome: AllocationOutcome,
+    scheduled: Outcome,
+    source: str,
+    expected_version: int | None = None,
+) -> tuple[AllocationVersion, SchoolVersion, Any]:
+    """The joint mode's result stored: the allocation (`store_allocation`, against
+    `expected_version`), the allocated school (as `store_enrolled`) and its week, which
+    must have passed the checker (`store.schedules.save_checked` refuses it otherwise).
+    Returns the allocation's row, the allocated school's version and the week's row."""
+    from store.schedules import save_checked
+    from store.schools import version_with_content
+
+    saved, head, created = store_allocation(session, outcome, source, expected_version)
+    latest = head.version if created else expected_version  # a new version is the latest
+    enrolled, _ = version_with_content(
+        session, outcome.enrolled, f"allocation v{saved.version}", latest
+    )
+    extra = {"allocation": {"method": JOINT, "seed": outcome.allocation.seed}}
+    week = save_checked(session, scheduled, enrolled.id, extra)  # type: ignore[arg-type]
+    return saved, enrolled, week

@@ -177,6 +177,25 @@ def test_save_and_schedule_with_the_allocation(db_url: str) -> None:
     )
 
 
+def test_joint_allocate_and_save_the_week(db_url: str) -> None:
+    at = page()
+    at.checkbox(key="allocate_joint").check()
+    at = allocate(at, seed=1)
+    assert any("周课表按联合安排选定的社团时段排出" in s for s in texts(at.info)), texts(at.info)
+    assert any("已排出经过检查的周课表" in s for s in texts(at.success)), texts(at.success)
+    at.button(key="save_joint").click().run()
+    assert not at.exception, at.exception
+    assert any("周课表为第 1 版" in s for s in texts(at.success)), texts(at.success)
+    with session_scope(make_engine(db_url)) as session:
+        (schedule,) = list_schedules(session, SCHOOL)
+        (allocation,) = list_allocations(session, SCHOOL)
+        versions = school_versions(session, SCHOOL)
+    # The week belongs to the school version whose enrolments are the allocation.
+    assert schedule.school_version_id == versions[-1].id and len(versions) == 2
+    assert allocation.report["joint"]["path"] == "locked" and allocation.report["slots"]
+    assert stored_school(db_url).enrolments
+
+
 def test_the_page_in_english(db_url: str) -> None:
     at = allocate(page("en"))
     assert texts(at.header) == ["Club choices"]

@@ -37,6 +37,10 @@ TEXT = {
     "choices.method.optimal": ("优化分配", "optimal allocation"),
     "choices.method.lottery": ("随机抽签", "lottery"),
     "choices.method.fcfs": ("先到先得", "first come, first served"),
+    "choices.method.joint": (
+        "联合安排（社团时段与名额一起定）",
+        "joint (club slots and places together)",
+    ),
     "choices.col.method": ("分配方式", "method"),
     "choices.col.students": ("学生数", "students"),
     "choices.col.first": ("第一志愿录取比例", "share with 1st choice"),
@@ -96,6 +100,37 @@ TEXT = {
         "{student} (class {group}) could not be given any of the clubs you chose this term "
         "and stays in basic care. The school will let you know if a place becomes free.",
     ),
+    # --- the joint mode (choices/joint.py)
+    "choices.joint.path.locked": (
+        "周课表按联合安排选定的社团时段排出",
+        "the week keeps the club slots the joint mode chose",
+    ),
+    "choices.joint.path.free": (
+        "排课时调整了部分社团时段，学生的活动仍互不冲突",
+        "the scheduler moved some club slots; every student's activities still never clash",
+    ),
+    "choices.joint.path.week_first": (
+        "先排出不含学生的周课表，再在其中分配名额",
+        "the week was made first, without students, and the places allocated into it",
+    ),
+    "choices.joint.path.none": ("没有可行的周课表", "no week exists"),
+    "choices.joint.at_bound": (
+        "分配结果已达上限：任何周课表都不能让学生更满意",
+        "the allocation meets the bound: no week could satisfy the students more",
+    ),
+    "choices.joint.below_bound": (
+        "为使周课表可行，分配结果略低于上限（不考虑时段时第一志愿录取比例可达 {first}，现为 {now}）",
+        "to fit a week the allocation is below the bound (ignoring slots, 1st choice could reach {first}; now {now})",
+    ),
+    "choices.summary.joint": ("社团时段与名额联合安排", "Club slots and places together"),
+    "choices.summary.bound": (
+        "上限（不考虑时段冲突的优化分配）",
+        "bound (optimal allocation ignoring slot clashes)",
+    ),
+    "choices.summary.same_week": (
+        "三种方式都在同一张周课表（相同的社团时段）中分配，学生的活动互不冲突。",
+        "All three methods allocate in the same week (the same club slots); no student's activities clash.",
+    ),
     # --- summary.md (choices/service.py)
     "choices.summary.title": ("社团录取结果", "Club allocation"),
     "choices.summary.item": ("项目", "item"),
@@ -134,6 +169,10 @@ TEXT = {
         "再用分配结果排出周课表（写入 OUT/schedule，与 afterschool schedule 相同）",
         "also schedule the week with the allocation (into OUT/schedule, as afterschool "
         "schedule does)",
+    ),
+    "choices.cli.help.joint": (
+        "与 --schedule 和优化分配一起使用：社团时段与名额一起安排，保证分配结果有可行的周课表（默认）；--no-joint 先分配再排课",
+        "with --schedule and the optimal method: choose the clubs' slots together with the places, so the allocation always has a week (the default); --no-joint allocates first and schedules after",
     ),
     "choices.cli.help.lang": (
         "致家长通知和课表视图的语言 zh|en",
@@ -223,6 +262,27 @@ TEXT = {
     ),
     "choices.ui.dl.letters.csv": ("下载致家长通知（CSV）", "Download letters (CSV)"),
     "choices.ui.dl.summary.md": ("下载结果摘要 summary.md", "Download summary.md"),
+    "choices.ui.joint": (
+        "同时安排社团时段并排出周课表（联合安排，仅优化分配）",
+        "Choose the club slots too and make the week (joint; optimal method only)",
+    ),
+    "choices.ui.joint_help": (
+        "社团时段与名额一起安排：学生选报的社团不会与其班级的集体活动或其另一个社团同时段，分配结果一定有经过检查的周课表。用时不超过排课页面设定的时间上限。",
+        "Slots and places together: no student's club falls at a slot of their class's whole-class activity or of their other club, and the allocation comes with a checked week. Takes at most the Schedule page's time limit.",
+    ),
+    "choices.ui.week_ok": (
+        "已排出经过检查的周课表（{sessions} 节）。",
+        "A checked week was found ({sessions} sessions).",
+    ),
+    "choices.ui.week_none": (
+        "没有排出周课表：{status}。可以只保存录取结果。",
+        "No week was found: {status}. The allocation alone can still be saved.",
+    ),
+    "choices.ui.save_joint": ("保存录取结果和周课表", "Save the allocation and the week"),
+    "choices.ui.saved_joint": (
+        "社团录取结果已保存为第 {version} 版，周课表为第 {week} 版",
+        "Club allocation saved as version {version}, the week as version {week}",
+    ),
     "choices.ui.save": ("保存录取结果", "Save the allocation"),
     "choices.ui.save_schedule": ("保存并用此结果排课", "Save and schedule with it"),
     "choices.ui.saved": (

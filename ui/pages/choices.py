@@ -4,8 +4,11 @@ The workflow is choices.service's (the command `afterschool allocate` calls the 
 functions): this page picks the choices (the stored school's, or an uploaded choices sheet
 checked through the workbook door), runs the allocation with the other two methods beside
 it, shows the satisfaction figures, offers the files, stores the allocation as a new
-version and can schedule the week with it (the Schedule page's background solve). What a
-refresh shows is the latest stored allocation of the chosen school.
+version and can schedule the week with it (the Schedule page's background solve). With
+the joint option (optimal method) the club slots are chosen with the places and the week
+is made at once (choices.service.run_joint); saving then stores the allocation, the
+allocated school and its checked week. What a refresh shows is the latest stored
+allocation of the chosen school.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from store.errors import Forbidden, NotFound, StaleVersion
 from store.rights import Actor
 from ui import jobs, state
 from ui.pages import schedule as schedule_page
-from ui.state import tr
+from ui.state import tr, tr_or
 
 LIVE_KEY = "_allocation"
 UPLOAD_KEY = "_choices_upload"
@@ -105,6 +108,12 @@ def run_form(school: School | None, source: str, version: int) -> None:
             tr("choices.ui.seed"), min_value=0, max_value=2**31 - 1, value=0, key="allocate_seed"
         )
         st.caption(tr("choices.ui.method_help"))
+        joint = st.checkbox(
+            tr("choices.ui.joint"),
+            value=False,
+            key="allocate_joint",
+            help=tr("choices.ui.joint_help"),
+        )
         go_now = st.form_submit_button(
             tr("choices.ui.run"), type="primary", disabled=school is None, key="allocate"
         )
@@ -117,14 +126,24 @@ def run_form(school: School | None, source: str, version: int) -> None:
                 done / total, text=tr("choices.ui.step", method=label, done=done, total=total)
             )
 
-        outcome = service.run_allocation(school, method, int(seed), progress=progress)
+        scheduled = None
+        if joint and method == "optimal":
+            outcome, scheduled = service.run_joint(school, int(seed), week_options(), progress)
+        else:
+            outcome = service.run_allocation(school, method, int(seed), progress=progress)
         bar.empty()
         st.session_state[LIVE_KEY] = {
             "school_id": school.school_id,
             "version": version,
             "source": source,
             "outcome": outcome,
+            "scheduled": scheduled,
         }
+
+
+def week_options() -> SolveOptions:
+    """The Schedule page's time limit (10 s unless set there), default weights."""
+    return SolveOptions(time_limit=float(st.session_state.get("time_limit", 10)), weights=Weights())
 
 
 # ---------------------------------------------------------------- the result
@@ -166,6 +185,8 @@ def result_section(outcome: service.AllocationOutcome, title: str) -> None:
     for col, key in zip(cols[1:4], SHARES, strict=True):
         col.metric(tr(f"choices.col.{key}"), f"{getattr(chosen, key):.1%}")
     cols[4].metric(tr("choices.col.seats_left"), chosen.seats_left)
+    if outcome.joint is not None:
+        st.info(joint_text(outcome))
     st.markdown(f"**{tr('choices.ui.compare')}**")
     frame = service.comparison_frame(outcome.summaries, state.lang())
     st.plotly_chart(
@@ -192,6 +213,20 @@ def result_section(outcome: service.AllocationOutcome, title: str) -> None:
     seats = seats_frame(outcome.allocation).rename(columns=_labels())
     st.dataframe(seats, hide_index=True, width="stretch", key="choices_seats")
     downloads(outcome)
+
+
+def joint_text(outcome: service.AllocationOutcome) -> str:
+    """How the joint mode found its week, and the allocation against the bound."""
+    info = outcome.joint
+    assert info is not None
+    if info.at_bound:
+        bound = tr("choices.joint.at_bound")
+    else:
+        first, now = f"{info.upper.first:.1%}", f"{outcome.summary.first:.1%}"
+        bound = tr("choices.joint.below_bound", first=first, now=now)
+    return (
+        f"{tr(f'choices.joint.path.{info.path}')}\n\n{bound}\n\n{tr('choices.summary.same_week')}"
+    )
 
 
 def downloads(outcome: service.AllocationOutcome) -> None:
@@ -251,7 +286,49 @@ def schedule_with(outcome: service.AllocationOutcome, allocation_version: int, l
     st.switch_page("ui/pages/schedule.py")
 
 
+def joint_actions(live: dict[str, Any], may_write: bool, may_schedule: bool) -> None:
+    """The joint mode's result: the week's verdict, then save the allocation alone or the
+    allocation with its checked week (one transaction, against the version shown)."""
+    outcome, scheduled = live["outcome"], live["scheduled"]
+    if scheduled.checked:
+        st.success(tr("choices.ui.week_ok", sessions=len(scheduled.schedule.sessions)))
+    else:
+        status = scheduled.report.status
+        st.warning(tr("choices.ui.week_none", status=tr_or(f"export.status.{status}", status)))
+    left, right = st.columns(2)
+    store_now = left.button(tr("choices.ui.save"), disabled=not may_write, key="save_allocation")
+    store_week = right.button(
+        tr("choices.ui.save_joint"),
+        disabled=not (may_write and may_schedule and scheduled.checked),
+        key="save_joint",
+    )
+    if store_now:
+        saved = save(outcome, live["source"], live["version"])
+        if saved is not None:
+            st.session_state.pop(LIVE_KEY, None)
+            state.flash("success", tr("choices.ui.saved", version=saved[0]))
+            st.rerun()
+    if store_week:
+        label = "ui:choices joint" if live["source"] == "stored" else "ui:choices upload joint"
+        try:
+            with state.session() as session:
+                saved, _, week = service.store_joint(
+                    session, outcome, scheduled, label, expected_version=live["version"]
+                )
+        except (StaleVersion, Forbidden) as refused:
+            st.error(refused.message(state.lang()))
+            return
+        st.session_state.pop(LIVE_KEY, None)
+        state.flash(
+            "success", tr("choices.ui.saved_joint", version=saved.version, week=week.version)
+        )
+        st.rerun()
+
+
 def live_actions(live: dict[str, Any], may_write: bool, may_schedule: bool) -> None:
+    if live.get("scheduled") is not None:
+        joint_actions(live, may_write, may_schedule)
+        return
     outcome = live["outcome"]
     busy = st.session_state.get(jobs.JOB_KEY) is not None
     left, right = st.columns(2)

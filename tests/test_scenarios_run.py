@@ -201,8 +201,8 @@ def test_a_plan_the_checker_refuses_is_a_failure_not_a_plan(schools, monkeypatch
 
     workflow = engine.schedule_school
 
-    def refused(school, options, previous=None):
-        outcome = workflow(school, options, previous)
+    def refused(school, options, previous=None, **kwargs):
+        outcome = workflow(school, options, previous, **kwargs)
         outcome.violations = [Violation("unknown_teacher", (("teacher", "T999"),))]
         return outcome
 

@@ -16,6 +16,7 @@ not sufficient, so the staffing may still fall short, and then the search repair
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -49,6 +50,47 @@ def place_exactly(
     The first placement found is returned, unless `optimise` seconds are given: then the
     search goes on that long for fewer sessions of one club on consecutive days."""
     inst = built.inst
+    rules = placement_rules(built)
+    m, y = rules.model, rules.y
+    adjacent = adjacent_pairs(rules, inst)
+    kept = [y[aid, s] for aid, slots in greedy.items() for s in slots if (aid, s) in y]
+    m.Minimize(built.weights.adjacent_days * sum(adjacent) - sum(kept))
+    for var in kept:
+        m.AddHint(var, 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = len(SUBSOLVERS)
+    solver.parameters.cp_model_probing_level = 0
+    limit = optimise or PLACEMENT_SECONDS
+    limit = limit if deadline is None else min(limit, deadline.left())
+    solver.parameters.max_time_in_seconds = max(0.05, limit)
+    solver.parameters.stop_after_first_solution = not optimise
+    solver.parameters.subsolvers.extend(SUBSOLVERS)
+    if solver.Solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {
+        aid: [s for s in inst.slots if (aid, s) in y and solver.Value(y[aid, s])]
+        for aid in (a.activity_id for a in inst.activities)
+    }
+
+
+@dataclass(frozen=True)
+class PlacementRules:
+    """A CP-SAT model with y[activity, slot] ("held there") and every placement rule and
+    counting condition on it, no objective: the model of `place_exactly`, and of the choices'
+    joint placement (`choices.joint.place`), which adds its own objective."""
+
+    model: cp_model.CpModel
+    y: dict[tuple[str, str], cp_model.IntVar]
+    by_activity: dict[str, list[str]]
+    by_slot: dict[str, list[str]]
+
+
+def placement_rules(built: Built) -> PlacementRules:
+    """y where an activity may be held (its named teachers there, enough qualified teachers
+    free, no basic care of its classes), one session a day, the activity's sessions, locks,
+    no two activities of a class or a student together, and the staffing and room
+    conditions."""
+    inst = built.inst
     m = cp_model.CpModel()
     basic_at = {(b.group_id, b.slot_id) for b in inst.basic_sessions}
     y: dict[tuple[str, str], cp_model.IntVar] = {}
@@ -74,42 +116,30 @@ def place_exactly(
         _locks(m, y, inst, a, slots)
     for acts in [*inst.student_activity_sets, *map(set, inst.class_activities.values())]:
         for s in inst.slots:
-            here = [y[aid, s] for aid in acts if (aid, s) in y]
+            here = [y[aid, s] for aid in sorted(acts) if (aid, s) in y]  # sorted: reproducible
             if len(here) > 1:
                 m.AddAtMostOne(here)
     _staffing(m, y, built, by_slot)
     _rooms(m, y, built, by_slot, by_activity)
-    adjacent = []
+    return PlacementRules(m, y, by_activity, by_slot)
+
+
+def adjacent_pairs(rules: PlacementRules, inst) -> list[cp_model.IntVar]:
+    """One literal per club and pair of consecutive days it is held on both (the
+    scheduler's soft term of consecutive days)."""
+    m, y, out = rules.model, rules.y, []
     for a in inst.activities:
         if a.sessions_per_week < 2:
             continue
+        mine = rules.by_activity[a.activity_id]
         for d in inst.days:
-            today = [y[a.activity_id, s] for s in by_activity[a.activity_id] if inst.day(s) == d]
-            tomorrow = [
-                y[a.activity_id, s] for s in by_activity[a.activity_id] if inst.day(s) == d + 1
-            ]
+            today = [y[a.activity_id, s] for s in mine if inst.day(s) == d]
+            tomorrow = [y[a.activity_id, s] for s in mine if inst.day(s) == d + 1]
             if today and tomorrow:
                 pair = m.NewBoolVar("")
                 m.Add(pair >= sum(today) + sum(tomorrow) - 1)
-                adjacent.append(pair)
-    kept = [y[aid, s] for aid, slots in greedy.items() for s in slots if (aid, s) in y]
-    m.Minimize(built.weights.adjacent_days * sum(adjacent) - sum(kept))
-    for var in kept:
-        m.AddHint(var, 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = len(SUBSOLVERS)
-    solver.parameters.cp_model_probing_level = 0
-    limit = optimise or PLACEMENT_SECONDS
-    limit = limit if deadline is None else min(limit, deadline.left())
-    solver.parameters.max_time_in_seconds = max(0.05, limit)
-    solver.parameters.stop_after_first_solution = not optimise
-    solver.parameters.subsolvers.extend(SUBSOLVERS)
-    if solver.Solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return {
-        aid: [s for s in inst.slots if (aid, s) in y and solver.Value(y[aid, s])]
-        for aid in (a.activity_id for a in inst.activities)
-    }
+                out.append(pair)
+    return out
 
 
 def _locks(m, y, inst, a, slots: list[str]) -> None:

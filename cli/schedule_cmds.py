@@ -34,7 +34,6 @@ EXIT_VIOLATIONS = 1
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_SOLUTION = 4
-UNSTAFFED_FILE = "unstaffed.csv"
 BOUND_EVERY = 0.5  # seconds between bound-only progress lines (they can come in hundreds)
 EXPORT_SHARE = 0.25  # of the time limit, at most, kept for writing and checking the files
 
@@ -139,17 +138,16 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def excused_sessions(schedule_csv: Path) -> set[tuple[str, int]]:
     """(activity_id, session) of the `unstaffed.csv` next to the schedule: the sessions a
     declared partial plan could not staff. Exit 2 if that file is not in the contract's form."""
+    from scheduler.export import UNSTAFFED_FILE, read_unstaffed_csv
+
     path = schedule_csv.parent / UNSTAFFED_FILE
     if not path.is_file():
         return set()
-    excused = set()
-    for line, row in enumerate(read_rows(path), start=2):
-        aid, index = (row.get("activity_id") or "").strip(), (row.get("session") or "").strip()
-        if not aid or not index.isdigit():
-            where = f"{path.name}, row {line}: activity_id={aid!r}, session={index!r}"
-            typer.echo(both("schedcli.bad_schedule", detail=where), err=True)
-            raise typer.Exit(EXIT_INVALID)
-        excused.add((aid, int(index)))
+    try:
+        excused = read_unstaffed_csv(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        typer.echo(both("schedcli.bad_schedule", detail=exc), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
     typer.echo(both("schedcli.excused", file=path, count=len(excused)))
     return excused
 
@@ -297,6 +295,7 @@ class Run:
 def write_outputs(run: Run, out: Path, week_start: date, lang: str, extra: dict) -> Path:
     """Write every file of a run into `out`; returns the schedule CSV's path."""
     from scheduler.export import (
+        UNSTAFFED_FILE,
         write_penalties_csv,
         write_report_json,
         write_schedule_csv,

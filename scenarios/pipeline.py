@@ -364,7 +364,7 @@ def write_run(
 
 def write_school_plans(result: RunResult, folder: Path) -> Path:
     """Each scheduled school's partial plan as the contract says (see module doc)."""
-    from scheduler.export import write_schedule_csv, write_unstaffed_csv
+    from scheduler.export import UNSTAFFED_FILE, write_schedule_csv, write_unstaffed_csv
     from workbook.writer import write_csv_folder
 
     for sid, res in sorted(result.results.items()):
@@ -373,7 +373,7 @@ def write_school_plans(result: RunResult, folder: Path) -> Path:
         target = folder / sid
         write_csv_folder(res.school, target / "workbook")
         write_schedule_csv(res.schedule, target / "schedule.csv")
-        write_unstaffed_csv(res.schedule, target / "unstaffed.csv")
+        write_unstaffed_csv(res.schedule, target / UNSTAFFED_FILE)
     return folder
 
 

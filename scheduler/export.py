@@ -27,6 +27,7 @@ from scheduler.penalties import TERMS, penalties
 from workbook.safety import csv_dict, save_workbook
 from workbook.spec import DAY_NAMES_ZH
 
+UNSTAFFED_FILE = "unstaffed.csv"  # beside schedule.csv: the sessions a partial plan left
 BOM_UTF8 = "utf-8-sig"  # Excel on Windows needs the BOM to read UTF-8 as UTF-8
 TZID = "Asia/Shanghai"
 
@@ -77,6 +78,22 @@ def unstaffed_rows(schedule: Schedule) -> list[dict[str, object]]:
 def write_unstaffed_csv(schedule: Schedule, path: Path | str) -> Path:
     """`unstaffed.csv` of a partial plan: the sessions it could not staff."""
     return _write_csv(path, UNSTAFFED_COLUMNS, unstaffed_rows(schedule))
+
+
+def read_unstaffed_csv(path: Path | str) -> set[tuple[str, int]]:
+    """(activity_id, session) of an `unstaffed.csv`: the sessions a declared partial plan
+    could not staff, which the checker excuses. ValueError naming the file, the row and
+    the cells when a row is not in the contract's form (or the file cannot be decoded)."""
+    from scheduler.check import read_schedule_csv  # the same decoding as a schedule file
+
+    path = Path(path)
+    excused = set()
+    for line, row in enumerate(read_schedule_csv(path), start=2):
+        aid, index = (row.get("activity_id") or "").strip(), (row.get("session") or "").strip()
+        if not aid or not index.isdigit():
+            raise ValueError(f"{path.name}, row {line}: activity_id={aid!r}, session={index!r}")
+        excused.add((aid, int(index)))
+    return excused
 
 
 def schedule_from_rows(school_id: str, rows: list[dict[str, str]]) -> Schedule:

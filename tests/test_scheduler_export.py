@@ -19,6 +19,7 @@ from scheduler.export import (
     activity_name,
     ics_escape,
     ics_fold,
+    read_unstaffed_csv,
     schedule_from_rows,
     session_title,
     summary_text,
@@ -101,6 +102,17 @@ def test_unstaffed_csv_has_blank_slot_where_none(tmp_path: Path) -> None:
     assert tuple(rows[0]) == UNSTAFFED_COLUMNS
     assert rows[1] == ["art#1", "art", "1", "extended", "", "", "1"]
     assert rows[2] == ["basic:G1#2", "basic:G1", "2", "basic", "2", "D2P1", "1"]
+    assert read_unstaffed_csv(path) == {("art", 1), ("basic:G1", 2)}
+
+
+def test_unstaffed_csv_read_back_from_gbk_and_refused_out_of_form(tmp_path: Path) -> None:
+    """The reader takes the file as Excel re-saves it (GBK) and names the row it refuses."""
+    path = tmp_path / "unstaffed.csv"
+    path.write_bytes("activity_id,session,备注\n美术,2,缺一人\n".encode("gbk"))
+    assert read_unstaffed_csv(path) == {("美术", 2)}
+    path.write_text("activity_id,session\nart,1\nart,first\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"row 3.*'first'"):
+        read_unstaffed_csv(path)
 
 
 # --- xlsx ----------------------------------------------------------------------------------

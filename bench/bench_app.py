@@ -30,7 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DOC = ROOT / "docs" / "benchmarks.md"
+
+from bench.doc import write_section  # noqa: E402
+
 PAGES = ("data", "schedule", "subsidies", "scenarios")
 SCHOOL = "ZY001"
 TARGET_S = 1.0
@@ -185,18 +187,6 @@ def section(rows: list[dict], notes: list[str]) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    """Replace the `## App pages` section (to the next `## ` heading), or append it."""
-    doc = DOC.read_text(encoding="utf-8")
-    start = doc.find("\n## App pages\n")
-    if start == -1:
-        doc = doc.rstrip() + "\n\n" + text
-    else:
-        end = doc.find("\n## ", start + 1)
-        doc = doc[: start + 1] + text + ("" if end == -1 else doc[end + 1 :])
-    DOC.write_text(doc, encoding="utf-8")
 
 
 def main() -> None:

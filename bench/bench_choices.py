@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.doc import write_section  # noqa: E402
 from bench.joint_schools import small_school  # noqa: E402
 from choices import METHODS, Arrival, allocate, apply_allocation  # noqa: E402
 from choices.exact import exact_joint  # noqa: E402
@@ -54,7 +55,6 @@ from scheduler.check import check, rows_of  # noqa: E402
 from scheduler.service import schedule_school  # noqa: E402
 from scheduler.solve import SolveOptions  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 COMMAND = "uv run python bench/bench_choices.py"
 HEADING = "## Club choices"
 CLASSES, CLASS_SIZE, CLUB_COUNT, TEACHERS = 40, 50, 60, 100
@@ -465,17 +465,6 @@ def gap_lines(gaps: list[dict[str, object]]) -> list[str]:
         "",
         *gap_table(gaps),
     ]
-
-
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace (or append) only the `## Club choices` section of the benchmarks page."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ import argparse
 import dataclasses
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.doc import write_section  # noqa: E402
 from compensation.allocate import (  # noqa: E402
     hour_only,
     location_averages,
@@ -34,7 +34,6 @@ from compensation.allocate import (  # noqa: E402
 from compensation.policy import Policy  # noqa: E402
 from compensation.scores import compute_scores  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Compensation"
 
 
@@ -160,17 +159,6 @@ def section(rows: list[tuple[str, str, str]]) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace (or append) only the `## Compensation` section of the benchmarks page."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.doc import DOC, write_section  # noqa: E402
 from store.db import init_db, make_engine  # noqa: E402
 from store.importer import expand_sources, import_paths, read_sources  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 COMMAND = "uv run python bench/bench_import.py"
 SECTION = "## Import"
 
@@ -122,18 +122,6 @@ def section(county: Path, m: dict[str, object]) -> str:
     )
 
 
-def update_doc(text: str, doc: Path = DOC) -> None:
-    """Replace (or append) the `## Import` section, leaving other sections alone."""
-    current = doc.read_text("utf-8") if doc.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text + "\n", current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated.rstrip("\n") + "\n", "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("county", nargs="?", type=Path, default=ROOT / "data" / "sample_county")
@@ -143,7 +131,7 @@ def main() -> None:
     text = section(args.county, measure(args.county, args.runs))
     print(text)
     if not args.no_doc:
-        update_doc(text)
+        write_section(text)
         print(f"updated {DOC}")
 
 

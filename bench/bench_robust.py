@@ -31,7 +31,6 @@ import argparse
 import csv
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.doc import DOC, write_section  # noqa: E402
 from bench.fuzz_schools import SIZES, Fuzzed, build  # noqa: E402
 from bench.peers import score  # noqa: E402
 from domain.schedule import SCHEDULE_COLUMNS  # noqa: E402
@@ -50,7 +50,6 @@ from scheduler.check import check, rows_of  # noqa: E402
 from scheduler.service import schedule_school  # noqa: E402
 from scheduler.solve import SolveOptions  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Scheduler: robustness (random planted schools)"
 AFTER = "## Scheduler: shape families"  # where a new section goes
 DEFAULT_SEEDS = {"S": 40, "M": 30, "L": 15, "XL": 6}
@@ -382,21 +381,6 @@ def report(rows: list[dict], command: str, started_at: str, args: argparse.Names
     return "\n".join(out)
 
 
-def write_section(body: str) -> None:
-    """Replace this benchmark's section (up to the next `## ` heading or the end); if
-    there is none, insert it after the shape families' section (or at the end)."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    section = f"{HEADING}\n\n{body.strip()}\n\n"
-    m = re.search(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
-    if m:
-        text = text[: m.start()] + section + text[m.end() :]
-    else:
-        prev = re.search(rf"^{re.escape(AFTER)}\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
-        at = prev.end() if prev else len(text)
-        text = text[:at].rstrip("\n") + "\n\n" + section + text[at:]
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     for size, n in DEFAULT_SEEDS.items():
@@ -434,7 +418,7 @@ def main() -> None:
     print(summary(rows), flush=True)
     body = report(rows, command.strip(), started_at, args)
     if args.doc:
-        write_section(body)
+        write_section(f"{HEADING}\n\n{body.strip()}\n", after=AFTER)
         print(f"Wrote {HEADING!r} in {DOC}", flush=True)
 
 

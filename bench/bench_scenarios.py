@@ -18,7 +18,6 @@ import argparse
 import dataclasses
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -29,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.doc import write_section  # noqa: E402
 from scenarios.engine import Cache  # noqa: E402
 from scenarios.levers import load_scenario, preset_path  # noqa: E402
 from scenarios.pipeline import load_towns, read_schools, run_scenario  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Scenarios"
 COUNTY = ROOT / "data" / "sample_county"
 PROVINCE = 10_000
@@ -207,17 +206,6 @@ def section(m: dict) -> str:
         "bottleneck on a large cluster; see docs/scenarios.md for how to split it.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace (or append) only the `## Scenarios` section of the benchmarks page."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    path.write_text(new, encoding="utf-8")
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -31,12 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.doc import write_section  # noqa: E402
 from bench.peers import greedy, highs_solve, score  # noqa: E402
 from bench.shapes import FAMILIES, SIZES, build, stats  # noqa: E402
 from scheduler.check import check, rows_of  # noqa: E402
 from scheduler.solve import SolveOptions, solve  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Scheduler: shape families"
 DEFAULT_SEEDS = {"S": 2, "M": 2, "L": 2, "XL": 1, "XXL": 1}
 OVERRUN = 5.0  # seconds a solve may end after its limit (issue 13: "within T + a few seconds")
@@ -312,22 +311,6 @@ def report(rows: list[dict], command: str, started_at: str, args) -> str:
     return "\n".join(out)
 
 
-def write_section(body: str) -> None:
-    """Replace the `## Scheduler: shape families` section (up to the next `## ` heading or
-    the end); if there is none, insert it after the `## Scheduler` section."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    section = f"{HEADING}\n\n{body.strip()}\n\n"
-    m = re.search(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
-    if m:
-        text = text[: m.start()] + section + text[m.end() :]
-    else:
-        sched = re.search(r"^## Scheduler\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
-        at = sched.end() if sched else len(text)
-        head = text[:at].rstrip("\n") + "\n\n"
-        text = head + section + text[at:]
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--families", nargs="+", default=list(FAMILIES), choices=list(FAMILIES))
@@ -359,7 +342,7 @@ def main() -> None:
     body = report(rows, command.strip(), started_at, args)
     print(body)
     if not args.no_doc:
-        write_section(body)
+        write_section(f"{HEADING}\n\n{body.strip()}\n", after="## Scheduler")
 
 
 if __name__ == "__main__":

@@ -107,10 +107,9 @@ def section(rows, seed: int, seconds: float) -> str:
         lines.append(f"| {other} | {' | '.join(cells)} |")
     lines += [
         "",
-        "Level on the 1st-choice share means the school has seats for every first choice "
-        "(or only one club): no method can do better there. A school behind on a share "
-        "is possible (the objective is rank-maximal, priority students first, docs/choices.md); "
-        "behind on the objective would be a bug.",
+        "Level: the same figure, as where every first choice has a seat and every method "
+        "gives it. A school behind on a share is possible (the objective is rank-maximal, "
+        "priority students first, docs/choices.md); behind on the objective would be a bug.",
         "",
         f"Machine: 2 CPUs, {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}, {date.today().isoformat()}; {seconds:.0f} s for the "

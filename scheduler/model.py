@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise, product
+from itertools import combinations, pairwise, product
 
 from ortools.sat.python import cp_model
 
@@ -650,13 +650,32 @@ def _table_rows(most: list[int], cap: int) -> int:
 
 
 def achievable_loads(b: Built, t: Teacher) -> list[int]:
-    """Minute totals reachable by at most max_per_week of the teacher's possible slots
-    (a superset of the truly achievable loads, so bounds built on it stay valid)."""
+    """Minute totals reachable by between `session_bounds` many of the teacher's possible
+    slots (a superset of the truly achievable loads, so bounds built on it stay valid)."""
     lengths = [b.inst.length(s) for s in b.inst.slots if b.teacher_vars(t.teacher_id, s)]
+    fewest, most = session_bounds(b, t)
     reach = {(0, 0)}
     for length in lengths:
-        reach |= {(n + 1, total + length) for n, total in reach if n < t.max_per_week}
-    return sorted({total for _n, total in reach})
+        reach |= {(n + 1, total + length) for n, total in reach if n < most}
+    return sorted({total for n, total in reach if n >= fewest})
+
+
+def session_bounds(b: Built, t: Teacher) -> tuple[int, int]:
+    """Fewest and most sessions the teacher can hold in any valid week: at least every
+    session of the activities that name them (not in a partial plan, where sessions may go
+    unstaffed); at most max_per_week, one a slot, and each candidate activity's sessions
+    plus one basic-care or pooled duty a slot. A timetable's teacher, candidate only for
+    their own lessons, gets one exact count, so their load and deviation are constants."""
+    tid, inst = t.teacher_id, b.inst
+    fewest = 0
+    if not b.partial:
+        fewest = sum(a.sessions_per_week for a in inst.activities if tid in inst.named_teachers(a))
+    candidate = {a for (who, a, _s) in b.v if who == tid}
+    duties = sum(1 for (who, _s) in b.z if who == tid)
+    slots = sum(1 for s in inst.slots if b.teacher_vars(tid, s))
+    by_activity = sum(inst.school.activity_by_id[a].sessions_per_week for a in candidate)
+    most = min(t.max_per_week, slots, by_activity + duties)
+    return min(fewest, most), most
 
 
 def hull_edges(loads: list[int], share: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -700,6 +719,7 @@ def term_days(b: Built) -> cp_model.LinearExprT:
     m, inst = b.model, b.inst
     days = []
     for t in inst.teachers:
+        mine: list = []  # each day worked (or its sessions, when at most one a day)
         for d in inst.days:
             per_slot = [
                 vs
@@ -710,7 +730,7 @@ def term_days(b: Built) -> cp_model.LinearExprT:
             if not vs:
                 continue
             if t.max_per_day <= 1 or len(per_slot) == 1:
-                days.append(_sum(vs))  # at most one session that day: days worked = sessions
+                mine.append(_sum(vs))  # at most one session that day: days worked = sessions
                 continue
             worked = m.NewBoolVar(f"worked[{t.teacher_id},{d}]")
             m.Add(t.max_per_day * worked >= _sum(vs))
@@ -718,8 +738,50 @@ def term_days(b: Built) -> cp_model.LinearExprT:
             # any session is a whole day worked, not a fraction of one.
             for here in per_slot:
                 m.Add(worked >= _sum(here))
-            days.append(worked)
+            mine.append(worked)
+        most = len(inst.slots)  # at most one session a slot
+        days.append(_bounded(m, mine, fewest_days(b, t), most, f"days[{t.teacher_id}]"))
     return _sum(days)
+
+
+def fewest_days(b: Built, t: Teacher) -> int:
+    """Days a teacher must work to hold the sessions they must hold (`session_bounds`): the
+    fewest days whose capacities (max_per_day, slots with a session possible) cover them.
+    Given as the lower bound of the teacher's day count, it lifts the objective's bound
+    without waiting for the LP (a timetable of 1,000 lessons: the LP is not solved in 60 s)."""
+    fewest, _most = session_bounds(b, t)
+    room = sorted(
+        (
+            min(
+                t.max_per_day,
+                sum(
+                    1
+                    for s in b.inst.slots
+                    if b.inst.day(s) == d and b.teacher_vars(t.teacher_id, s)
+                ),
+            )
+            for d in b.inst.days
+        ),
+        reverse=True,
+    )
+    days = covered = 0
+    for cap in room:
+        if covered >= fewest:
+            break
+        covered, days = covered + cap, days + 1
+    return days if covered >= fewest else 0  # cannot be covered: the model says infeasible
+
+
+def _bounded(m: cp_model.CpModel, terms: list, lowest: int, most: int, name: str):
+    """The sum of `terms` as one variable with domain [lowest, most], `lowest` a valid lower
+    bound: propagation alone then lifts the objective's bound."""
+    if not terms:
+        return 0
+    if lowest <= 0:
+        return _sum(terms)
+    var = m.NewIntVar(lowest, max(lowest, most), name)
+    m.Add(var == _sum(terms))
+    return var
 
 
 def term_external(b: Built) -> cp_model.LinearExprT:
@@ -742,12 +804,27 @@ def term_adjacent_days(b: Built) -> cp_model.LinearExprT:
             d: sum(b.x[a.activity_id, s] for s in inst.allowed(a) if inst.day(s) == d)
             for d in inst.days
         }
+        mine = []
         for d in inst.days:
             if d + 1 in held:
                 adj = m.NewBoolVar(f"adjacent[{a.activity_id},{d}]")
                 m.Add(adj >= held[d] + held[d + 1] - 1)
-                pairs.append(adj)
+                mine.append(adj)
+        lowest = 0 if b.partial else fewest_adjacent(inst, a)
+        pairs.append(_bounded(m, mine, lowest, len(mine), f"adjacent[{a.activity_id}]"))
     return _sum(pairs)
+
+
+def fewest_adjacent(inst: Instance, a: Activity) -> int:
+    """Fewest pairs of consecutive days an activity held on `sessions_per_week` of its
+    allowed days (one a day) can have: every choice of days tried (a week has at most 7)."""
+    days = sorted({inst.day(s) for s in inst.allowed(a)})
+    k = a.sessions_per_week
+    if k > len(days):
+        return 0  # cannot be held at all: the model says infeasible
+    return min(
+        sum(1 for d in chosen if d + 1 in chosen) for chosen in map(set, combinations(days, k))
+    )
 
 
 def add_soft_terms(b: Built) -> None:

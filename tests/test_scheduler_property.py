@@ -11,6 +11,8 @@ and the exhaustive search itself is checked against a search without any pruning
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,6 +195,28 @@ def test_every_solution_passes_the_checker(school: School) -> None:
     assert result.report.status in ("optimal", "feasible", "infeasible"), result.report
     if result.schedule is not None:
         assert check(school, rows_of(result.schedule)) == [], describe(school)
+
+
+@settings(SETTINGS, max_examples=40)
+@given(tiny_schools())
+def test_stated_lower_bounds_never_change_the_optimum(school: School) -> None:
+    """The lower bounds the model states (forced sessions, days worked, consecutive-day
+    pairs: tests/test_scheduler_bounds.py) are valid: the optimum is the same without them."""
+    import scheduler.model as model
+
+    bounds = model.session_bounds
+    with_bounds = solve(school, OPTS).report
+    with (
+        patch.object(model, "fewest_days", lambda b, t: 0),
+        patch.object(model, "fewest_adjacent", lambda inst, a: 0),
+        patch.object(model, "session_bounds", lambda b, t: (0, bounds(b, t)[1])),
+    ):
+        without = solve(school, OPTS).report
+    if "optimal" in (with_bounds.status, without.status) or "infeasible" in (
+        with_bounds.status,
+        without.status,
+    ):
+        assert (with_bounds.status, with_bounds.objective) == (without.status, without.objective)
 
 
 @SETTINGS

@@ -130,6 +130,17 @@ class Built:
         self._duty_by_slot: dict[str, list[str]] = {}
         for t, s in self.z:
             self._duty_by_slot.setdefault(s, []).append(t)
+        # teacher -> activities they may take (v), and slots they may be on duty (z)
+        self._candidate_of: dict[str, set[str]] = {}
+        for t, a, _s in self.v:
+            self._candidate_of.setdefault(t, set()).add(a)
+        self._duties_of: Counter = Counter(t for t, _s in self.z)
+        # teacher -> sessions of the activities that name them (they must hold them all)
+        self._named_sessions: Counter = Counter()
+        for a in self.inst.activities:
+            for t in self.inst.named_teachers(a):
+                self._named_sessions[t] += a.sessions_per_week
+        self._session_bounds: dict[str, tuple[int, int]] = {}
 
 
 def build(
@@ -667,15 +678,16 @@ def session_bounds(b: Built, t: Teacher) -> tuple[int, int]:
     plus one basic-care or pooled duty a slot. A timetable's teacher, candidate only for
     their own lessons, gets one exact count, so their load and deviation are constants."""
     tid, inst = t.teacher_id, b.inst
-    fewest = 0
-    if not b.partial:
-        fewest = sum(a.sessions_per_week for a in inst.activities if tid in inst.named_teachers(a))
-    candidate = {a for (who, a, _s) in b.v if who == tid}
-    duties = sum(1 for (who, _s) in b.z if who == tid)
+    if tid in b._session_bounds:
+        return b._session_bounds[tid]
+    fewest = 0 if b.partial else b._named_sessions[tid]
+    by_activity = sum(
+        inst.school.activity_by_id[a].sessions_per_week for a in b._candidate_of.get(tid, ())
+    )
     slots = sum(1 for s in inst.slots if b.teacher_vars(tid, s))
-    by_activity = sum(inst.school.activity_by_id[a].sessions_per_week for a in candidate)
-    most = min(t.max_per_week, slots, by_activity + duties)
-    return min(fewest, most), most
+    most = min(t.max_per_week, slots, by_activity + b._duties_of[tid])
+    b._session_bounds[tid] = (min(fewest, most), most)
+    return b._session_bounds[tid]
 
 
 def hull_edges(loads: list[int], share: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:

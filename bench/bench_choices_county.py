@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.doc import write_section  # noqa: E402
-from choices.report import Summary  # noqa: E402
+from choices.report import SHARES, Summary  # noqa: E402
 from choices.service import run_allocation  # noqa: E402
 from workbook.reader import read_school  # noqa: E402
 
@@ -53,7 +53,7 @@ def pooled(rows: list[tuple[str, dict[str, Summary]]], method: str) -> dict[str,
     students = sum(r[method].students for _sid, r in rows)
     return {
         k: sum(getattr(r[method], k) * r[method].students for _sid, r in rows) / max(1, students)
-        for k in ("first", "top3", "nothing")
+        for k in SHARES
     }
 
 
